@@ -1,0 +1,142 @@
+import Dexie from 'dexie';
+import { decide, replay, type AccountState } from '../domain/account';
+import type { LedgerCommand } from '../domain/commands';
+import { assertNever } from '../domain/errors';
+import type { AccountEvent, RecordedEvent } from '../domain/events';
+import { decideTransfer } from '../domain/transfer';
+import { Projector } from '../projections/projector';
+import { LedgerDb } from '../store/db';
+import { EventStore, storageFailure, type StreamAppend } from '../store/event-store';
+import { DEFAULT_SNAPSHOT_EVERY, SnapshotStore, crossesSnapshotPoint } from '../store/snapshots';
+
+export interface LedgerOptions {
+  /** Where time comes from; the domain never reads a clock. */
+  clock?: () => Date;
+  /** Where event ids come from. */
+  newId?: () => string;
+  /** Take a snapshot of a stream each time its version crosses a multiple of this. */
+  snapshotEvery?: number;
+}
+
+export interface CommandResult {
+  commandId: string;
+  events: RecordedEvent[];
+  /** True when this command id had already been executed: nothing new was written. */
+  duplicate: boolean;
+}
+
+export interface LoadedAccount {
+  state: AccountState;
+  version: number;
+}
+
+const defaultId = (): string => crypto.randomUUID();
+
+/**
+ * The write side: each command is one read-decide-append-project step inside
+ * one IndexedDB transaction, so it is atomic across tabs as well.
+ */
+export class Ledger {
+  readonly store: EventStore;
+  readonly snapshots: SnapshotStore;
+  readonly projector: Projector;
+  readonly clock: () => Date;
+  readonly newId: () => string;
+  readonly snapshotEvery: number;
+
+  constructor(
+    readonly db: LedgerDb,
+    options: LedgerOptions = {},
+  ) {
+    this.store = new EventStore(db);
+    this.snapshots = new SnapshotStore(db);
+    this.projector = new Projector(db);
+    this.clock = options.clock ?? (() => new Date());
+    this.newId = options.newId ?? defaultId;
+    this.snapshotEvery = options.snapshotEvery ?? DEFAULT_SNAPSHOT_EVERY;
+  }
+
+  /** Opens the database and repairs read models left behind by an older app version. */
+  static async open(name = 'ledger', options: LedgerOptions = {}): Promise<Ledger> {
+    const ledger = new Ledger(new LedgerDb(name), options);
+    await ledger.db.open();
+    if (!(await ledger.projector.isCurrent())) await ledger.projector.rebuild();
+    return ledger;
+  }
+
+  close(): void {
+    this.db.close();
+  }
+
+  /** The state of one account at `maxVersion` (default: now): latest good snapshot plus the events after it. */
+  async loadAccount(accountId: string, maxVersion = Number.MAX_SAFE_INTEGER): Promise<LoadedAccount> {
+    const snapshot = await this.snapshots.latest(accountId, maxVersion);
+    const tail = await this.store.readStream(accountId, (snapshot?.version ?? 0) + 1, maxVersion);
+    const state = replay(tail, snapshot?.state);
+    const version = tail.length > 0 ? tail[tail.length - 1]!.version : (snapshot?.version ?? 0);
+    return { state, version };
+  }
+
+  async execute(command: LedgerCommand): Promise<CommandResult> {
+    try {
+      return await this.db.transaction('rw', this.db.writeTables, async () => {
+        const earlier = await this.store.eventsOfCommand(command.commandId);
+        if (earlier.length > 0) return { commandId: command.commandId, events: earlier, duplicate: true };
+        const appends = await this.decide(command);
+        const at = this.clock().toISOString();
+        const events = await this.store.append(appends, at);
+        await this.projector.applyInline(events);
+        await this.snapshotIfDue(appends, events);
+        return { commandId: command.commandId, events, duplicate: false };
+      });
+    } catch (error) {
+      throw storageFailure(error);
+    }
+  }
+
+  private async decide(command: LedgerCommand): Promise<StreamAppend[]> {
+    const pending = (events: AccountEvent[]) =>
+      events.map((event) => ({ event, metadata: { eventId: this.newId(), commandId: command.commandId } }));
+    switch (command.type) {
+      case 'OpenAccount':
+      case 'Deposit':
+      case 'Withdraw':
+      case 'CloseAccount': {
+        const { state, version } = await this.loadAccount(command.data.accountId);
+        return [{ streamId: command.data.accountId, expectedVersion: version, events: pending(decide(command, state)) }];
+      }
+      case 'Transfer': {
+        const { fromAccountId, toAccountId } = command.data;
+        const [from, to] = await Promise.all([this.loadAccount(fromAccountId), this.loadAccount(toAccountId)]);
+        const { sent, received } = decideTransfer(command, from.state, to.state);
+        return [
+          { streamId: fromAccountId, expectedVersion: from.version, events: pending([sent]) },
+          { streamId: toAccountId, expectedVersion: to.version, events: pending([received]) },
+        ];
+      }
+      default:
+        return assertNever(command, 'command');
+    }
+  }
+
+  private async snapshotIfDue(appends: StreamAppend[], events: RecordedEvent[]): Promise<void> {
+    for (const a of appends) {
+      const mine = events.filter((e) => e.streamId === a.streamId);
+      const last = mine[mine.length - 1];
+      if (!last || !crossesSnapshotPoint(a.expectedVersion, last.version, this.snapshotEvery)) continue;
+      await this.snapshot(a.streamId);
+    }
+  }
+
+  /** Takes a snapshot of a stream's current state (also on demand). */
+  async snapshot(accountId: string): Promise<void> {
+    const run = async () => {
+      const { state, version } = await this.loadAccount(accountId);
+      if (version === 0) return;
+      const [last] = await this.store.readStream(accountId, version, version);
+      await this.snapshots.save(accountId, version, last!.position, last!.metadata.at, state);
+    };
+    if (Dexie.currentTransaction) return run();
+    return this.db.transaction('rw', [this.db.commits, this.db.snapshots], run);
+  }
+}

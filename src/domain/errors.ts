@@ -1,0 +1,100 @@
+/**
+ * One error shape for the whole ledger: a class per kind of failure, a stable
+ * machine-readable `code`, and a message written for the person using the app.
+ */
+export type ErrorCode =
+  | 'AMOUNT_REQUIRED'
+  | 'AMOUNT_NOT_A_NUMBER'
+  | 'AMOUNT_NOT_POSITIVE'
+  | 'AMOUNT_TOO_PRECISE'
+  | 'AMOUNT_TOO_LARGE'
+  | 'CURRENCY_UNKNOWN'
+  | 'OWNER_NAME_INVALID'
+  | 'TEXT_TOO_LONG'
+  | 'ID_INVALID'
+  | 'ACCOUNT_ALREADY_EXISTS'
+  | 'ACCOUNT_NOT_FOUND'
+  | 'ACCOUNT_CLOSED'
+  | 'INSUFFICIENT_FUNDS'
+  | 'BALANCE_NOT_ZERO'
+  | 'TRANSFER_TO_SELF'
+  | 'CURRENCY_MISMATCH'
+  | 'TRANSFER_MISMATCH'
+  | 'UNKNOWN_EVENT_TYPE'
+  | 'UNSUPPORTED_SCHEMA_VERSION'
+  | 'INVALID_EVENT'
+  | 'CONCURRENCY_CONFLICT'
+  | 'IMPORT_INVALID'
+  | 'IMPORT_NOT_EMPTY'
+  | 'IMPORT_CANCELLED'
+  | 'STORAGE_QUOTA_EXCEEDED'
+  | 'STORAGE_UNAVAILABLE'
+  | 'NOT_FOUND';
+
+export class LedgerError extends Error {
+  readonly code: ErrorCode;
+  constructor(code: ErrorCode, message: string) {
+    super(message);
+    this.code = code;
+    this.name = new.target.name;
+  }
+}
+
+/** The input itself is malformed (an amount that is not a number, an empty name). */
+export class ValidationError extends LedgerError {
+  readonly field: string;
+  constructor(code: ErrorCode, field: string, message: string) {
+    super(code, message);
+    this.field = field;
+  }
+}
+
+/** The input is well formed but a business rule refuses it (overdraft, closed account). */
+export class DomainError extends LedgerError {}
+
+/** A stored or imported event cannot be understood (unknown type, future schema). */
+export class EventSchemaError extends LedgerError {}
+
+/** Someone else appended to the stream since it was read. */
+export class ConcurrencyError extends LedgerError {
+  readonly streamId: string;
+  readonly expectedVersion: number;
+  readonly actualVersion: number;
+  constructor(streamId: string, expectedVersion: number, actualVersion: number) {
+    super(
+      'CONCURRENCY_CONFLICT',
+      `Account ${streamId} changed meanwhile (expected version ${expectedVersion}, found ${actualVersion}). Reload and try again.`,
+    );
+    this.streamId = streamId;
+    this.expectedVersion = expectedVersion;
+    this.actualVersion = actualVersion;
+  }
+}
+
+/** An import file was refused; `eventIndex` and `field` say where, when it is about one event. */
+export class ImportError extends LedgerError {
+  readonly eventIndex: number | undefined;
+  readonly field: string | undefined;
+  constructor(code: ErrorCode, message: string, where: { eventIndex?: number; field?: string } = {}) {
+    const prefix =
+      where.eventIndex === undefined
+        ? ''
+        : `events[${where.eventIndex}]${where.field ? `.${where.field}` : ''}: `;
+    super(code, prefix + message);
+    this.eventIndex = where.eventIndex;
+    this.field = where.field;
+  }
+}
+
+/** The browser's storage refused (quota, IndexedDB missing). */
+export class StorageError extends LedgerError {}
+
+export class NotFoundError extends LedgerError {
+  constructor(message: string) {
+    super('NOT_FOUND', message);
+  }
+}
+
+export function assertNever(value: never, what = 'value'): never {
+  throw new Error(`Unexpected ${what}: ${JSON.stringify(value)}`);
+}

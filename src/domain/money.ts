@@ -1,0 +1,105 @@
+import Decimal from 'decimal.js';
+import { ValidationError } from './errors';
+
+/**
+ * A private Decimal constructor: enough significant digits that sums of any
+ * realistic ledger are exact, without changing the library's global settings.
+ */
+export const Money = Decimal.clone({ precision: 40, rounding: Decimal.ROUND_HALF_EVEN });
+export type Money = Decimal;
+
+/** ISO 4217 minor-unit digits of the currencies the ledger offers. */
+export const CURRENCIES = {
+  EUR: 2,
+  USD: 2,
+  GBP: 2,
+  CHF: 2,
+  SEK: 2,
+  NOK: 2,
+  DKK: 2,
+  PLN: 2,
+  CZK: 2,
+  JPY: 0,
+  KWD: 3,
+} as const;
+export type Currency = keyof typeof CURRENCIES;
+
+export const MAX_INTEGER_DIGITS = 15;
+const DECIMAL_STRING = /^(\d+)(?:\.(\d+))?$/;
+
+export function isCurrency(value: unknown): value is Currency {
+  return typeof value === 'string' && Object.prototype.hasOwnProperty.call(CURRENCIES, value);
+}
+
+export function parseCurrency(value: unknown, field = 'currency'): Currency {
+  if (!isCurrency(value)) {
+    throw new ValidationError(
+      'CURRENCY_UNKNOWN',
+      field,
+      `Unknown currency ${JSON.stringify(value)}; use one of ${Object.keys(CURRENCIES).join(', ')}.`,
+    );
+  }
+  return value;
+}
+
+export function minorDigits(currency: Currency): number {
+  return CURRENCIES[currency];
+}
+
+/**
+ * Turns the text a person typed (or an imported string) into an exact amount.
+ * Only plain decimal strings are accepted: no sign, no exponent, no floats.
+ */
+export function parseAmount(input: unknown, currency: Currency, field = 'amount'): Money {
+  if (typeof input !== 'string') {
+    throw new ValidationError(
+      'AMOUNT_NOT_A_NUMBER',
+      field,
+      `The ${field} must be a decimal string such as "12.50", not a ${input === null ? 'null' : typeof input}.`,
+    );
+  }
+  if (input.length === 0) {
+    throw new ValidationError('AMOUNT_REQUIRED', field, `Enter an ${field}.`);
+  }
+  if (input.startsWith('-')) {
+    throw new ValidationError('AMOUNT_NOT_POSITIVE', field, `The ${field} must be greater than zero.`);
+  }
+  const match = DECIMAL_STRING.exec(input);
+  if (!match) {
+    throw new ValidationError(
+      'AMOUNT_NOT_A_NUMBER',
+      field,
+      `"${input.length > 40 ? input.slice(0, 40) + '…' : input}" is not an amount; write digits with an optional decimal point, like 12.50.`,
+    );
+  }
+  const [, whole = '', fraction = ''] = match;
+  const digits = minorDigits(currency);
+  if (fraction.length > digits) {
+    throw new ValidationError(
+      'AMOUNT_TOO_PRECISE',
+      field,
+      digits === 0
+        ? `${currency} has no minor unit; the ${field} must be a whole number.`
+        : `${currency} amounts have at most ${digits} decimal places.`,
+    );
+  }
+  if (whole.replace(/^0+/, '').length > MAX_INTEGER_DIGITS) {
+    throw new ValidationError(
+      'AMOUNT_TOO_LARGE',
+      field,
+      `The ${field} is too large (at most ${MAX_INTEGER_DIGITS} digits before the decimal point).`,
+    );
+  }
+  const amount = new Money(input);
+  if (amount.lte(0)) {
+    throw new ValidationError('AMOUNT_NOT_POSITIVE', field, `The ${field} must be greater than zero.`);
+  }
+  return amount;
+}
+
+/** The canonical string at rest: always the currency's minor digits, "10.00". */
+export function toAmountString(amount: Money, currency: Currency): string {
+  return amount.toFixed(minorDigits(currency));
+}
+
+export const ZERO = new Money(0);

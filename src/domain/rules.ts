@@ -1,0 +1,102 @@
+import { DomainError, ValidationError } from './errors';
+import { Money, type Currency } from './money';
+import type { AccountState, OpenAccountState } from './account';
+
+/**
+ * The business rules as small guards. `decide` calls them before it emits an
+ * event, and import calls the same guards on every recorded event it replays,
+ * so a rule is written once and holds both ways.
+ */
+
+export const MAX_OWNER_NAME = 120;
+export const MAX_TEXT = 500;
+const ID = /^[A-Za-z0-9_-]{1,64}$/;
+
+export function assertId(value: unknown, field: string): string {
+  if (typeof value !== 'string' || !ID.test(value)) {
+    throw new ValidationError('ID_INVALID', field, `The ${field} must be 1-64 letters, digits, "-" or "_".`);
+  }
+  return value;
+}
+
+export function parseOwnerName(value: unknown, field = 'ownerName'): string {
+  const name = typeof value === 'string' ? value.trim() : '';
+  if (name.length === 0) {
+    throw new ValidationError('OWNER_NAME_INVALID', field, 'Enter the account owner’s name.');
+  }
+  if (name.length > MAX_OWNER_NAME) {
+    throw new ValidationError(
+      'OWNER_NAME_INVALID',
+      field,
+      `The owner’s name is too long (at most ${MAX_OWNER_NAME} characters).`,
+    );
+  }
+  return name;
+}
+
+export function parseText(value: unknown, field: string): string {
+  if (value === undefined || value === null) return '';
+  if (typeof value !== 'string') {
+    throw new ValidationError('TEXT_TOO_LONG', field, `The ${field} must be text.`);
+  }
+  const text = value.trim();
+  if (text.length > MAX_TEXT) {
+    throw new ValidationError('TEXT_TOO_LONG', field, `The ${field} is too long (at most ${MAX_TEXT} characters).`);
+  }
+  return text;
+}
+
+export function assertNew(state: AccountState, accountId: string): void {
+  if (state.status !== 'none') {
+    throw new DomainError('ACCOUNT_ALREADY_EXISTS', `Account ${accountId} already exists.`);
+  }
+}
+
+export function assertOpen(state: AccountState, accountId: string, role = 'Account'): OpenAccountState {
+  if (state.status === 'none') {
+    throw new DomainError('ACCOUNT_NOT_FOUND', `${role} ${accountId} does not exist.`);
+  }
+  if (state.status === 'closed') {
+    throw new DomainError('ACCOUNT_CLOSED', `${role} ${accountId} is closed and accepts no more transactions.`);
+  }
+  return state;
+}
+
+export function assertFunds(state: OpenAccountState, amount: Money): void {
+  if (amount.gt(state.balance)) {
+    throw new DomainError(
+      'INSUFFICIENT_FUNDS',
+      `Insufficient funds: the balance is ${state.balance.toFixed()} ${state.currency}, ${amount.toFixed()} ${state.currency} was requested.`,
+    );
+  }
+}
+
+export function assertZeroBalance(state: OpenAccountState): void {
+  if (!state.balance.isZero()) {
+    throw new DomainError(
+      'BALANCE_NOT_ZERO',
+      `Only an account with a zero balance can be closed; this one holds ${state.balance.toFixed()} ${state.currency}.`,
+    );
+  }
+}
+
+export function assertTransferable(
+  from: OpenAccountState,
+  to: OpenAccountState,
+  fromId: string,
+  toId: string,
+): void {
+  if (fromId === toId) {
+    throw new DomainError('TRANSFER_TO_SELF', 'An account cannot transfer money to itself.');
+  }
+  if (from.currency !== to.currency) {
+    throw new DomainError(
+      'CURRENCY_MISMATCH',
+      `Cannot transfer ${from.currency} to an account held in ${to.currency}.`,
+    );
+  }
+}
+
+export function sameCurrency(a: Currency, b: Currency): boolean {
+  return a === b;
+}

@@ -1,0 +1,81 @@
+import Dexie, { type Table } from 'dexie';
+import type { AccountEventType, EventMetadata } from '../domain/events';
+import type { AccountRow, HistoryPage } from '../projections/rows';
+
+/** One event inside a commit record; the stream id lives on the record. */
+export interface StoredEvent {
+  position: number;
+  version: number;
+  type: AccountEventType;
+  schemaVersion: number;
+  data: Record<string, unknown>;
+  metadata: EventMetadata;
+}
+
+/**
+ * A run of consecutive versions of one stream. An append writes one record per
+ * stream it touches; an import groups many events per record, because
+ * IndexedDB's cost is per record, not per byte. The primary key
+ * [streamId+version] (version = first version in the record) makes two writers
+ * of the same next version collide, across tabs too.
+ */
+export interface CommitRecord {
+  streamId: string;
+  version: number;
+  lastVersion: number;
+  /** Position of the first event; every event in the record is at or after it. */
+  position: number;
+  commandIds: string[];
+  events: StoredEvent[];
+}
+
+export interface LogMeta {
+  key: 'log';
+  /** Last global position written; the log is 1..position with no gaps. */
+  position: number;
+  /** Time of the last event; new events never get an earlier one, so time and position sort alike. */
+  lastAt: string;
+}
+
+export interface SnapshotRecord {
+  streamId: string;
+  version: number;
+  schemaVersion: number;
+  position: number;
+  at: string;
+  state: unknown;
+}
+
+export interface ProjectionCheckpoint {
+  name: string;
+  /** Last global position folded into the read model. */
+  position: number;
+  /** Version of the projection code; a different one means rebuild. */
+  version: number;
+}
+
+export class LedgerDb extends Dexie {
+  commits!: Table<CommitRecord, [string, number]>;
+  meta!: Table<LogMeta, string>;
+  snapshots!: Table<SnapshotRecord, [string, number]>;
+  accounts!: Table<AccountRow, string>;
+  history!: Table<HistoryPage, [string, number]>;
+  checkpoints!: Table<ProjectionCheckpoint, string>;
+
+  constructor(name = 'ledger', options?: ConstructorParameters<typeof Dexie>[1]) {
+    super(name, options);
+    this.version(1).stores({
+      commits: '[streamId+version], position, *commandIds',
+      meta: 'key',
+      snapshots: '[streamId+version]',
+      accounts: 'accountId, openedPosition',
+      history: '[accountId+page]',
+      checkpoints: 'name',
+    });
+  }
+
+  /** Every table a command touches, for one read-write transaction. */
+  get writeTables(): Table[] {
+    return [this.commits, this.meta, this.snapshots, this.accounts, this.history, this.checkpoints];
+  }
+}

@@ -1,0 +1,199 @@
+import Dexie from 'dexie';
+import { ConcurrencyError, StorageError } from '../domain/errors';
+import { SCHEMA_VERSIONS, type AccountEvent, type EventMetadata, type RecordedEvent } from '../domain/events';
+import { upcast } from '../domain/upcast';
+import type { CommitRecord, LedgerDb, LogMeta, StoredEvent } from './db';
+
+export interface PendingEvent {
+  event: AccountEvent;
+  metadata: Omit<EventMetadata, 'at'>;
+}
+
+export interface StreamAppend {
+  streamId: string;
+  /** Version the caller last saw; 0 for a new stream. */
+  expectedVersion: number;
+  events: PendingEvent[];
+}
+
+/** A stored event with the stream it belongs to. */
+export interface LoggedEvent {
+  streamId: string;
+  stored: StoredEvent;
+}
+
+export const EMPTY_META: LogMeta = { key: 'log', position: 0, lastAt: '' };
+
+/** Lifts a stored event to the current schema and gives it its stream id. */
+export function toRecorded(streamId: string, stored: StoredEvent): RecordedEvent {
+  const { type, data } = upcast(stored.type, stored.schemaVersion, stored.data);
+  return {
+    type,
+    data,
+    streamId,
+    version: stored.version,
+    position: stored.position,
+    schemaVersion: stored.schemaVersion,
+    metadata: stored.metadata,
+  } as RecordedEvent;
+}
+
+function toStored(recorded: RecordedEvent): StoredEvent {
+  return {
+    position: recorded.position,
+    version: recorded.version,
+    type: recorded.type,
+    schemaVersion: recorded.schemaVersion,
+    data: recorded.data,
+    metadata: recorded.metadata,
+  };
+}
+
+/** Groups a stream's consecutive events into one record. */
+export function toCommitRecord(streamId: string, events: RecordedEvent[]): CommitRecord {
+  const first = events[0];
+  const last = events[events.length - 1];
+  if (!first || !last) throw new Error('A commit needs at least one event.');
+  return {
+    streamId,
+    version: first.version,
+    lastVersion: last.version,
+    position: first.position,
+    commandIds: [...new Set(events.map((e) => e.metadata.commandId))],
+    events: events.map(toStored),
+  };
+}
+
+/** Translates IndexedDB's failures into the ledger's own errors; rethrows the rest. */
+export function storageFailure(error: unknown): unknown {
+  const name = (error as { name?: string } | null)?.name;
+  const inner = (error as { inner?: { name?: string } } | null)?.inner?.name;
+  if (name === 'QuotaExceededError' || inner === 'QuotaExceededError') {
+    return new StorageError(
+      'STORAGE_QUOTA_EXCEEDED',
+      'The browser refused to store more data (storage quota exceeded). Nothing was written; export the ledger and free some space.',
+    );
+  }
+  return error;
+}
+
+/**
+ * The append-only log. Each method joins the caller's Dexie transaction when
+ * there is one, so a command's read-decide-write is a single atomic step.
+ */
+export class EventStore {
+  constructor(readonly db: LedgerDb) {}
+
+  async meta(): Promise<LogMeta> {
+    return (await this.db.meta.get('log')) ?? EMPTY_META;
+  }
+
+  /** The record holding the stream's newest events, or undefined for a new stream. */
+  private lastCommit(streamId: string): Promise<CommitRecord | undefined> {
+    return this.db.commits
+      .where('[streamId+version]')
+      .between([streamId, Dexie.minKey], [streamId, Dexie.maxKey])
+      .last();
+  }
+
+  async streamVersion(streamId: string): Promise<number> {
+    return (await this.lastCommit(streamId))?.lastVersion ?? 0;
+  }
+
+  /**
+   * Appends to one or more streams in one transaction: all of them or none.
+   * Fails with ConcurrencyError when a stream moved past `expectedVersion`.
+   */
+  async append(appends: StreamAppend[], at: string): Promise<RecordedEvent[]> {
+    const run = async (): Promise<RecordedEvent[]> => {
+      const meta = await this.meta();
+      const heads = await Promise.all(appends.map((a) => this.streamVersion(a.streamId)));
+      appends.forEach((a, i) => {
+        const actual = heads[i] ?? 0;
+        if (actual !== a.expectedVersion) throw new ConcurrencyError(a.streamId, a.expectedVersion, actual);
+      });
+      const stamp = at > meta.lastAt ? at : meta.lastAt;
+      let position = meta.position;
+      const recorded: RecordedEvent[] = [];
+      const records: CommitRecord[] = [];
+      for (const a of appends) {
+        const batch = a.events.map(({ event, metadata }, i): RecordedEvent => ({
+          ...event,
+          streamId: a.streamId,
+          version: a.expectedVersion + i + 1,
+          position: ++position,
+          schemaVersion: SCHEMA_VERSIONS[event.type],
+          metadata: { ...metadata, at: stamp },
+        }) as RecordedEvent);
+        if (batch.length > 0) records.push(toCommitRecord(a.streamId, batch));
+        recorded.push(...batch);
+      }
+      try {
+        // `add` (never `put`): a duplicate [streamId+version] is refused by IndexedDB itself.
+        await this.db.commits.bulkAdd(records);
+      } catch (error) {
+        if (error instanceof Dexie.BulkError || (error as Error).name === 'ConstraintError') {
+          const a = appends[0]!;
+          throw new ConcurrencyError(a.streamId, a.expectedVersion, await this.streamVersion(a.streamId));
+        }
+        throw error;
+      }
+      await this.db.meta.put({ key: 'log', position, lastAt: stamp });
+      return recorded;
+    };
+    if (Dexie.currentTransaction) return run();
+    try {
+      return await this.db.transaction('rw', this.db.commits, this.db.meta, run);
+    } catch (error) {
+      throw storageFailure(error);
+    }
+  }
+
+  /** Events of one stream with fromVersion <= version <= toVersion, oldest first. */
+  async readStream(streamId: string, fromVersion = 1, toVersion = Number.MAX_SAFE_INTEGER): Promise<RecordedEvent[]> {
+    // The record that holds fromVersion may start before it.
+    const start = await this.db.commits
+      .where('[streamId+version]')
+      .between([streamId, Dexie.minKey], [streamId, fromVersion], true, true)
+      .last();
+    const records = await this.db.commits
+      .where('[streamId+version]')
+      .between([streamId, start?.version ?? fromVersion], [streamId, toVersion], true, true)
+      .toArray();
+    const events: RecordedEvent[] = [];
+    for (const record of records) {
+      for (const stored of record.events) {
+        if (stored.version >= fromVersion && stored.version <= toVersion) events.push(toRecorded(streamId, stored));
+      }
+    }
+    return events;
+  }
+
+  /** Stored events (as written, before upcasting) with fromPosition <= position <= toPosition, in global order. */
+  async readAllStored(fromPosition = 1, toPosition = Number.MAX_SAFE_INTEGER): Promise<LoggedEvent[]> {
+    // A record's first position is its smallest, so every event <= toPosition sits in a record that starts <= toPosition.
+    const records = await this.db.commits.where('position').belowOrEqual(toPosition).toArray();
+    const events: LoggedEvent[] = [];
+    for (const record of records) {
+      for (const stored of record.events) {
+        if (stored.position >= fromPosition && stored.position <= toPosition) {
+          events.push({ streamId: record.streamId, stored });
+        }
+      }
+    }
+    return events.sort((a, b) => a.stored.position - b.stored.position);
+  }
+
+  /** Events with fromPosition <= position <= toPosition in global order, upcast to the current schema. */
+  async readAll(fromPosition = 1, toPosition = Number.MAX_SAFE_INTEGER): Promise<RecordedEvent[]> {
+    return (await this.readAllStored(fromPosition, toPosition)).map((e) => toRecorded(e.streamId, e.stored));
+  }
+
+  /** The events an earlier command wrote, for idempotent retries; empty when the id is new. */
+  async eventsOfCommand(commandId: string): Promise<RecordedEvent[]> {
+    const records = await this.db.commits.where('commandIds').equals(commandId).toArray();
+    return records
+      .flatMap((r) => r.events.filter((e) => e.metadata.commandId === commandId).map((e) => toRecorded(r.streamId, e)))
+      .sort((a, b) => a.position - b.position);
+  }
+}
