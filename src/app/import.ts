@@ -3,7 +3,7 @@ import { ImportError } from '../domain/errors';
 import type { RecordedEvent } from '../domain/events';
 import { LedgerCheck } from '../domain/ledger-check';
 import type { CommitRecord, LedgerDb, SnapshotRecord, StoredEvent } from '../store/db';
-import { storageFailure } from '../store/event-store';
+import { headOf, storageFailure } from '../store/event-store';
 import { SNAPSHOT_SCHEMA_VERSION, serializeState } from '../store/snapshots';
 import { Projector } from '../projections/projector';
 import { EXPORT_KEYS, FORMAT_NAME, FORMAT_VERSION } from './export-format';
@@ -164,6 +164,8 @@ export async function importLedger(db: LedgerDb, text: string, options: ImportOp
         await Promise.all(db.writeTables.map((table) => table.clear()));
       }
       await db.commits.bulkAdd(records);
+      const heads = new Map(records.map((r) => [r.streamId, headOf(r)]));
+      await db.streams.bulkAdd([...heads.values()]);
       await db.snapshots.bulkAdd(snapshots);
       const last = recorded[recorded.length - 1];
       await db.meta.put({ key: 'log', position: last?.position ?? 0, lastAt: last?.metadata.at ?? '' });

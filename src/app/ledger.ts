@@ -1,5 +1,5 @@
 import Dexie from 'dexie';
-import { decide, replay, type AccountState } from '../domain/account';
+import { decide, evolve, replay, type AccountState } from '../domain/account';
 import type { LedgerCommand } from '../domain/commands';
 import { assertNever } from '../domain/errors';
 import type { AccountEvent, RecordedEvent } from '../domain/events';
@@ -30,6 +30,13 @@ export interface LoadedAccount {
   version: number;
 }
 
+interface CachedAccount extends LoadedAccount {
+  lastEventId: string;
+}
+
+/** How many aggregates stay in memory between commands. */
+const CACHE_LIMIT = 5_000;
+
 const defaultId = (): string => crypto.randomUUID();
 
 /**
@@ -43,6 +50,12 @@ export class Ledger {
   readonly clock: () => Date;
   readonly newId: () => string;
   readonly snapshotEvery: number;
+  /**
+   * Aggregates as the last command here left them. An entry is used only when
+   * the stream's head (read inside the command's transaction) still names the
+   * same last event, so a write from another tab or an import can never be missed.
+   */
+  private readonly cache = new Map<string, CachedAccount>();
 
   constructor(
     readonly db: LedgerDb,
@@ -78,23 +91,54 @@ export class Ledger {
   }
 
   async execute(command: LedgerCommand): Promise<CommandResult> {
+    const touched = new Map<string, CachedAccount>();
+    let result: CommandResult;
     try {
-      return await this.db.transaction('rw', this.db.writeTables, async () => {
+      result = await this.db.transaction('rw', this.db.writeTables, async () => {
         const earlier = await this.store.eventsOfCommand(command.commandId);
         if (earlier.length > 0) return { commandId: command.commandId, events: earlier, duplicate: true };
-        const appends = await this.decide(command);
+        const appends = await this.decide(command, touched);
         const at = this.clock().toISOString();
         const events = await this.store.append(appends, at);
         await this.projector.applyInline(events);
         await this.snapshotIfDue(appends, events);
+        for (const event of events) {
+          const before = touched.get(event.streamId)!;
+          touched.set(event.streamId, {
+            state: evolve(before.state, event),
+            version: event.version,
+            lastEventId: event.metadata.eventId,
+          });
+        }
         return { commandId: command.commandId, events, duplicate: false };
       });
     } catch (error) {
       throw storageFailure(error);
     }
+    // Only a committed transaction may feed the cache.
+    if (!result.duplicate) for (const [id, account] of touched) this.remember(id, account);
+    return result;
   }
 
-  private async decide(command: LedgerCommand): Promise<StreamAppend[]> {
+  private remember(accountId: string, account: CachedAccount): void {
+    this.cache.delete(accountId);
+    this.cache.set(accountId, account);
+    if (this.cache.size > CACHE_LIMIT) this.cache.delete(this.cache.keys().next().value!);
+  }
+
+  /** The current state of an account for a command, from the cache when the stream has not moved. */
+  private async current(accountId: string, touched: Map<string, CachedAccount>): Promise<LoadedAccount> {
+    const head = await this.store.head(accountId);
+    const cached = this.cache.get(accountId);
+    const loaded: CachedAccount =
+      cached && head && cached.lastEventId === head.lastEventId
+        ? cached
+        : { ...(await this.loadAccount(accountId)), lastEventId: head?.lastEventId ?? '' };
+    touched.set(accountId, loaded);
+    return loaded;
+  }
+
+  private async decide(command: LedgerCommand, touched: Map<string, CachedAccount>): Promise<StreamAppend[]> {
     const pending = (events: AccountEvent[]) =>
       events.map((event) => ({ event, metadata: { eventId: this.newId(), commandId: command.commandId } }));
     switch (command.type) {
@@ -102,12 +146,12 @@ export class Ledger {
       case 'Deposit':
       case 'Withdraw':
       case 'CloseAccount': {
-        const { state, version } = await this.loadAccount(command.data.accountId);
+        const { state, version } = await this.current(command.data.accountId, touched);
         return [{ streamId: command.data.accountId, expectedVersion: version, events: pending(decide(command, state)) }];
       }
       case 'Transfer': {
         const { fromAccountId, toAccountId } = command.data;
-        const [from, to] = await Promise.all([this.loadAccount(fromAccountId), this.loadAccount(toAccountId)]);
+        const [from, to] = await Promise.all([this.current(fromAccountId, touched), this.current(toAccountId, touched)]);
         const { sent, received } = decideTransfer(command, from.state, to.state);
         return [
           { streamId: fromAccountId, expectedVersion: from.version, events: pending([sent]) },

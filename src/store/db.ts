@@ -29,6 +29,14 @@ export interface CommitRecord {
   events: StoredEvent[];
 }
 
+/** The newest version of a stream, so an append checks its expected version without reading a commit. */
+export interface StreamHead {
+  streamId: string;
+  version: number;
+  /** Id of the stream's newest event: a cache of the stream is current only if this matches. */
+  lastEventId: string;
+}
+
 export interface LogMeta {
   key: 'log';
   /** Last global position written; the log is 1..position with no gaps. */
@@ -56,6 +64,7 @@ export interface ProjectionCheckpoint {
 
 export class LedgerDb extends Dexie {
   commits!: Table<CommitRecord, [string, number]>;
+  streams!: Table<StreamHead, string>;
   meta!: Table<LogMeta, string>;
   snapshots!: Table<SnapshotRecord, [string, number]>;
   accounts!: Table<AccountRow, string>;
@@ -66,6 +75,7 @@ export class LedgerDb extends Dexie {
     super(name, options);
     this.version(1).stores({
       commits: '[streamId+version], position, *commandIds',
+      streams: 'streamId',
       meta: 'key',
       snapshots: '[streamId+version]',
       accounts: 'accountId, openedPosition',
@@ -76,6 +86,6 @@ export class LedgerDb extends Dexie {
 
   /** Every table a command touches, for one read-write transaction. */
   get writeTables(): Table[] {
-    return [this.commits, this.meta, this.snapshots, this.accounts, this.history, this.checkpoints];
+    return [this.commits, this.streams, this.meta, this.snapshots, this.accounts, this.history, this.checkpoints];
   }
 }

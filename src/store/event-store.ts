@@ -2,7 +2,7 @@ import Dexie from 'dexie';
 import { ConcurrencyError, StorageError } from '../domain/errors';
 import { SCHEMA_VERSIONS, type AccountEvent, type EventMetadata, type RecordedEvent } from '../domain/events';
 import { upcast } from '../domain/upcast';
-import type { CommitRecord, LedgerDb, LogMeta, StoredEvent } from './db';
+import type { CommitRecord, LedgerDb, LogMeta, StoredEvent, StreamHead } from './db';
 
 export interface PendingEvent {
   event: AccountEvent;
@@ -64,6 +64,12 @@ export function toCommitRecord(streamId: string, events: RecordedEvent[]): Commi
   };
 }
 
+/** The head a commit record leaves its stream at. */
+export function headOf(record: CommitRecord): StreamHead {
+  const last = record.events[record.events.length - 1]!;
+  return { streamId: record.streamId, version: last.version, lastEventId: last.metadata.eventId };
+}
+
 /** Translates IndexedDB's failures into the ledger's own errors; rethrows the rest. */
 export function storageFailure(error: unknown): unknown {
   const name = (error as { name?: string } | null)?.name;
@@ -88,16 +94,12 @@ export class EventStore {
     return (await this.db.meta.get('log')) ?? EMPTY_META;
   }
 
-  /** The record holding the stream's newest events, or undefined for a new stream. */
-  private lastCommit(streamId: string): Promise<CommitRecord | undefined> {
-    return this.db.commits
-      .where('[streamId+version]')
-      .between([streamId, Dexie.minKey], [streamId, Dexie.maxKey])
-      .last();
+  async head(streamId: string): Promise<StreamHead | undefined> {
+    return this.db.streams.get(streamId);
   }
 
   async streamVersion(streamId: string): Promise<number> {
-    return (await this.lastCommit(streamId))?.lastVersion ?? 0;
+    return (await this.head(streamId))?.version ?? 0;
   }
 
   /**
@@ -107,9 +109,9 @@ export class EventStore {
   async append(appends: StreamAppend[], at: string): Promise<RecordedEvent[]> {
     const run = async (): Promise<RecordedEvent[]> => {
       const meta = await this.meta();
-      const heads = await Promise.all(appends.map((a) => this.streamVersion(a.streamId)));
+      const heads = await this.db.streams.bulkGet(appends.map((a) => a.streamId));
       appends.forEach((a, i) => {
-        const actual = heads[i] ?? 0;
+        const actual = heads[i]?.version ?? 0;
         if (actual !== a.expectedVersion) throw new ConcurrencyError(a.streamId, a.expectedVersion, actual);
       });
       const stamp = at > meta.lastAt ? at : meta.lastAt;
@@ -138,12 +140,13 @@ export class EventStore {
         }
         throw error;
       }
+      await this.db.streams.bulkPut(records.map(headOf));
       await this.db.meta.put({ key: 'log', position, lastAt: stamp });
       return recorded;
     };
     if (Dexie.currentTransaction) return run();
     try {
-      return await this.db.transaction('rw', this.db.commits, this.db.meta, run);
+      return await this.db.transaction('rw', this.db.commits, this.db.streams, this.db.meta, run);
     } catch (error) {
       throw storageFailure(error);
     }

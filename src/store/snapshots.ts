@@ -1,5 +1,5 @@
 import Dexie from 'dexie';
-import { initialState, type AccountState } from '../domain/account';
+import type { AccountState } from '../domain/account';
 import { Money, isCurrency } from '../domain/money';
 import type { LedgerDb, SnapshotRecord } from './db';
 
@@ -73,22 +73,23 @@ export class SnapshotStore {
     maxVersion = Number.MAX_SAFE_INTEGER,
     maxAt?: string,
   ): Promise<{ version: number; state: AccountState; at: string } | null> {
-    const candidates = this.db.snapshots
-      .where('[streamId+version]')
-      .between([streamId, Dexie.minKey], [streamId, maxVersion], true, true)
-      .reverse();
+    const range = () =>
+      this.db.snapshots.where('[streamId+version]').between([streamId, Dexie.minKey], [streamId, maxVersion], true, true);
+    const usable = (record: SnapshotRecord | undefined) => {
+      if (!record || (maxAt !== undefined && record.at > maxAt)) return null;
+      const state = deserializeState(record, streamId);
+      return state && { version: record.version, state, at: record.at };
+    };
+    // The newest one is almost always the answer; walk back only past a damaged, stale or too-late one.
+    const newest = usable(await range().last());
+    if (newest) return newest;
     let found: { version: number; state: AccountState; at: string } | null = null;
-    await candidates
+    await range()
+      .reverse()
       .until(() => found !== null)
       .each((record) => {
-        if (found || (maxAt !== undefined && record.at > maxAt)) return;
-        const state = deserializeState(record, streamId);
-        if (state) found = { version: record.version, state, at: record.at };
+        found ??= usable(record);
       });
     return found;
-  }
-
-  none(): { version: number; state: AccountState } {
-    return { version: 0, state: initialState };
   }
 }

@@ -1,0 +1,73 @@
+/** Timing helpers for the benchmark page. Figures are medians; wall time is performance.now(). */
+export function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+export function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+}
+
+export async function timed<T>(work: () => Promise<T>): Promise<{ ms: number; value: T }> {
+  const start = performance.now();
+  const value = await work();
+  return { ms: performance.now() - start, value };
+}
+
+/**
+ * Watches the main thread while work runs: the longest gap between 10 ms
+ * timer ticks says how long the page was unresponsive; the heap is sampled too.
+ */
+export function watchMainThread(): () => { longestStallMs: number; peakHeapMb: number | null } {
+  let last = performance.now();
+  let longest = 0;
+  let peak = 0;
+  const heap = () => (performance as unknown as { memory?: { usedJSHeapSize: number } }).memory?.usedJSHeapSize;
+  const timer = setInterval(() => {
+    const now = performance.now();
+    longest = Math.max(longest, now - last - 10);
+    last = now;
+    peak = Math.max(peak, heap() ?? 0);
+  }, 10);
+  return () => {
+    clearInterval(timer);
+    return { longestStallMs: Math.max(0, longest), peakHeapMb: heap() === undefined ? null : peak / 2 ** 20 };
+  };
+}
+
+/** Deletes a database and waits for it to be gone. */
+export function deleteDatabase(name: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const request = indexedDB.deleteDatabase(name);
+    request.onsuccess = () => resolve();
+    request.onerror = () => reject(request.error);
+  });
+}
+
+/**
+ * The ceiling: the same events put with plain IndexedDB in one transaction,
+ * grouped `perRecord` to a record, no indexes, no validation.
+ */
+export async function rawCeiling(events: readonly unknown[], perRecord: number): Promise<number> {
+  const name = `bench-raw-${Date.now()}`;
+  const db = await new Promise<IDBDatabase>((resolve, reject) => {
+    const request = indexedDB.open(name, 1);
+    request.onupgradeneeded = () => request.result.createObjectStore('chunks');
+    request.onsuccess = () => resolve(request.result);
+    request.onerror = () => reject(request.error);
+  });
+  const start = performance.now();
+  await new Promise<void>((resolve, reject) => {
+    const tx = db.transaction('chunks', 'readwrite', { durability: 'default' });
+    const store = tx.objectStore('chunks');
+    for (let i = 0, key = 0; i < events.length; i += perRecord, key++) store.put(events.slice(i, i + perRecord), key);
+    tx.oncomplete = () => resolve();
+    tx.onerror = () => reject(tx.error);
+  });
+  const ms = performance.now() - start;
+  db.close();
+  await deleteDatabase(name);
+  return ms;
+}

@@ -1,0 +1,110 @@
+#!/usr/bin/env node
+// `npm run bench [-- --events 1000000 --accounts 1000 --long 100000 --runs 3]`
+// Builds the benchmark page (the engine's production build), opens it in the system Chromium on
+// real IndexedDB, measures each figure beside the raw IndexedDB ceiling, prints a table and writes JSON.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { chromium } from 'playwright-core';
+import { build, preview } from 'vite';
+import { CHROMIUM, CHROMIUM_ARGS } from '../support/chromium.mjs';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const repo = resolve(here, '../..');
+const { values } = parseArgs({
+  options: {
+    events: { type: 'string', default: '1000000' },
+    accounts: { type: 'string', default: '1000' },
+    long: { type: 'string', default: '100000' },
+    runs: { type: 'string', default: '3' },
+    out: { type: 'string', default: join(repo, 'test-results', 'bench.json') },
+  },
+});
+const events = Number(values.events);
+const accounts = Number(values.accounts);
+const longEvents = Number(values.long);
+const runs = Number(values.runs);
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+
+const outDir = join(repo, 'test-results', 'bench-dist');
+const config = { root: here, configFile: false, logLevel: 'warn', build: { outDir, emptyOutDir: true, target: 'es2022' } };
+await build(config);
+const server = await preview({ ...config, preview: { port: 0, host: '127.0.0.1' } });
+const url = server.resolvedUrls.local[0];
+const browser = await chromium.launch({
+  executablePath: CHROMIUM,
+  args: [...CHROMIUM_ARGS, '--enable-precise-memory-info', '--js-flags=--max-old-space-size=8192'],
+});
+const page = await browser.newPage();
+page.setDefaultTimeout(0);
+page.on('pageerror', (e) => console.error('page error:', e.message));
+await page.goto(url);
+await page.waitForFunction(() => document.getElementById('status')?.textContent === 'ready');
+const call = (fn, ...args) => page.evaluate(([f, a]) => window.bench[f](...a), [fn, args]);
+const log = (...a) => console.error('·', ...a);
+
+log(`generating ${events.toLocaleString('en')} events over ${accounts} accounts`);
+const generated = await call('prepare', events, accounts);
+log(`export file: ${generated.megabytes.toFixed(1)} MB`);
+
+const raw = [];
+const imports = [];
+const exports = [];
+const rebuilds = [];
+for (let i = 0; i < runs; i++) {
+  raw.push((await call('rawCeiling')).ms);
+  const run = await call('importLog', 'bench-main');
+  imports.push(run);
+  log(`run ${i + 1}/${runs}: raw ${raw.at(-1).toFixed(0)} ms, import ${run.ms.toFixed(0)} ms (longest stall ${run.longestStallMs.toFixed(0)} ms, heap ${run.peakHeapMb?.toFixed(0)} MB)`);
+  const ex = await call('exportLog', 'bench-main');
+  if (!ex.sameBytes) throw new Error('export differs from the imported file');
+  exports.push(ex.ms);
+  rebuilds.push((await call('rebuild', 'bench-main')).ms);
+  log(`run ${i + 1}/${runs}: export ${ex.ms.toFixed(0)} ms, rebuild ${rebuilds.at(-1).toFixed(0)} ms`);
+}
+const deposit = await call('deposits', 'bench-main', 300);
+const cold = await call('coldStart', 'bench-main', 7);
+const atPosition = await call('ledgerAtPosition', 'bench-main', 9);
+log('long stream');
+await call('prepare', longEvents, 1);
+await call('importLog', 'bench-long');
+const withSnapshots = await call('longStream', 'bench-long', 21);
+await call('importLog', 'bench-long-nosnap', 0);
+const withoutSnapshots = await call('longStream', 'bench-long-nosnap', 7, 0);
+for (const name of ['bench-main', 'bench-long', 'bench-long-nosnap']) await call('drop', name);
+await browser.close();
+await new Promise((r) => server.httpServer.close(r));
+
+const rawMs = median(raw);
+const importMs = median(imports.map((r) => r.ms));
+const rows = [
+  ['raw IndexedDB ceiling (1,000 events/record)', rawMs, 'ms', `${Math.round(events / (rawMs / 1000)).toLocaleString('en')} ev/s`, ''],
+  ['import (validate, write, project)', importMs, 'ms', `${(rawMs / importMs).toFixed(2)}× ceiling`, '< 5000 ms, ≥ 0.5× ceiling'],
+  ['  longest main-thread stall during import', median(imports.map((r) => r.longestStallMs)), 'ms', '', 'responsive'],
+  ['  peak JS heap during import', median(imports.map((r) => r.peakHeapMb ?? NaN)), 'MB', '', 'bounded'],
+  ['export', median(exports), 'ms', `${(rawMs / median(exports)).toFixed(2)}× ceiling`, '< 3000 ms'],
+  ['rebuild projections', median(rebuilds), 'ms', `${Math.round(events / (median(rebuilds) / 1000)).toLocaleString('en')} ev/s`, '≥ 500,000 ev/s'],
+  ['deposit p50', deposit.p50, 'ms', '', '≤ 2 ms'],
+  ['deposit p99', deposit.p99, 'ms', '', '≤ 8 ms'],
+  ['cold start (open + first page of accounts)', cold.median, 'ms', '', '< 300 ms'],
+  ['every balance at a random position', atPosition.median, 'ms', '', '≤ 150 ms'],
+  [`one account at a random version (${longEvents.toLocaleString('en')} events)`, withSnapshots.travelMedian, 'ms', '', '≤ 5 ms'],
+  ['load that account, with snapshots', withSnapshots.loadMedian, 'ms', '', '≤ 5 ms'],
+  ['load that account, without snapshots', withoutSnapshots.loadMedian, 'ms', '', 'for comparison'],
+];
+const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, ${await browser.version?.() ?? ''}`;
+console.log(`\nLedger benchmark: ${events.toLocaleString('en')} events, ${accounts} accounts, median of ${runs} runs`);
+console.log(`machine: ${cpus().length} cores (${cpus()[0]?.model}), ${(totalmem() / 2 ** 30).toFixed(0)} GiB, headless Chromium\n`);
+console.log('| what | median | | vs ceiling | target |');
+console.log('| --- | ---: | --- | --- | --- |');
+for (const [what, value, unit, ratio, target] of rows) console.log(`| ${what} | ${value.toFixed(value < 20 ? 2 : 0)} | ${unit} | ${ratio} | ${target} |`);
+mkdirSync(dirname(values.out), { recursive: true });
+writeFileSync(values.out, JSON.stringify({ date: new Date().toISOString(), machine, events, accounts, longEvents, runs, raw, imports, exports, rebuilds, deposit, cold, atPosition, withSnapshots, withoutSnapshots }, null, 2));
+console.log(`\nresults written to ${values.out}`);
