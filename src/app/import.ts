@@ -1,24 +1,26 @@
-import { evolve, initialState, type AccountState } from '../domain/account';
+import Dexie from 'dexie';
 import { ImportError } from '../domain/errors';
 import type { RecordedEvent } from '../domain/events';
 import { LedgerCheck } from '../domain/ledger-check';
+import type { ProjectionBuilder } from '../projections/fold';
+import { Projector, fullBuilder } from '../projections/projector';
 import type { CommitRecord, LedgerDb, SnapshotRecord, StoredEvent } from '../store/db';
 import { headOf, storageFailure } from '../store/event-store';
-import { SNAPSHOT_SCHEMA_VERSION, serializeState } from '../store/snapshots';
-import { Projector } from '../projections/projector';
-import { EXPORT_KEYS, FORMAT_NAME, FORMAT_VERSION } from './export-format';
-import { DEFAULT_SNAPSHOT_EVERY } from '../store/snapshots';
+import { DEFAULT_SNAPSHOT_EVERY, SNAPSHOT_SCHEMA_VERSION, serializeState } from '../store/snapshots';
+import { EventReader, NEED_MORE, NotLineLayout, checkCount } from './import-source';
 
-export type ImportPhase = 'parsing' | 'checking' | 'writing' | 'done';
+export type ImportPhase = 'reading' | 'writing' | 'done';
 
 export interface ImportProgress {
   phase: ImportPhase;
+  /** Events checked and written so far. */
   done: number;
-  total: number;
+  /** Events the file says it holds, when it says so. */
+  total: number | null;
 }
 
 export interface ImportOptions {
-  /** 'empty-only' (default) refuses a ledger that has events; 'replace' swaps the whole ledger in one transaction. */
+  /** 'empty-only' (default) refuses a ledger that has events; 'replace' swaps the whole ledger in the same transaction. */
   mode?: 'empty-only' | 'replace';
   onProgress?: (progress: ImportProgress) => void;
   signal?: AbortSignal;
@@ -30,151 +32,132 @@ export interface ImportResult {
   accounts: number;
 }
 
-/** Events a single import record may hold: IndexedDB pays per record, so fewer, larger records import faster. */
-export const IMPORT_RECORD_EVENTS = 512;
-const CHECK_SLICE = 5_000;
+/** Events one import record holds: IndexedDB pays per record, and a stream's tail stays a short read. */
+export const IMPORT_RECORD_EVENTS = 128;
 
-const yieldToPage = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
+/** Turns checked events into commit records, snapshots and read models, a slice at a time. */
+class ImportWriter {
+  private readonly open = new Map<string, CommitRecord>();
+  private ready: CommitRecord[] = [];
+  private snapshots: SnapshotRecord[] = [];
+  private readonly heads = new Map<string, CommitRecord>();
+  readonly builder: ProjectionBuilder;
+  private readonly projector: Projector;
 
-function cancelled(signal?: AbortSignal): void {
-  if (signal?.aborted) throw new ImportError('IMPORT_CANCELLED', 'The import was cancelled; the ledger is unchanged.');
-}
+  constructor(
+    private readonly db: LedgerDb,
+    private readonly check: LedgerCheck,
+    private readonly snapshotEvery: number,
+  ) {
+    this.projector = new Projector(db);
+    this.builder = fullBuilder(db);
+  }
 
-function parseDocument(text: string): unknown[] {
-  let doc: unknown;
-  try {
-    doc = JSON.parse(text);
-  } catch (error) {
-    throw new ImportError('IMPORT_INVALID', `The file is not valid JSON (${(error as Error).message}).`);
-  }
-  if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) {
-    throw new ImportError('IMPORT_INVALID', 'The file is not a ledger export: expected a JSON object at the top.');
-  }
-  const d = doc as Record<string, unknown>;
-  if (d.format !== FORMAT_NAME) {
-    throw new ImportError('IMPORT_INVALID', `The file is not a ledger export: "format" must be "${FORMAT_NAME}".`);
-  }
-  if (d.version !== FORMAT_VERSION) {
-    throw new ImportError(
-      'IMPORT_INVALID',
-      `Export format version ${JSON.stringify(d.version)} is not supported (this app reads version ${FORMAT_VERSION}).`,
-    );
-  }
-  for (const key of Object.keys(d)) {
-    if (!EXPORT_KEYS.has(key)) throw new ImportError('IMPORT_INVALID', `Unknown top-level field "${key}".`);
-  }
-  if (!Array.isArray(d.events)) throw new ImportError('IMPORT_INVALID', '"events" must be an array.');
-  if (d.eventCount !== undefined && d.eventCount !== d.events.length) {
-    throw new ImportError(
-      'IMPORT_INVALID',
-      `"eventCount" says ${JSON.stringify(d.eventCount)} but the file holds ${d.events.length} events; the file is probably truncated.`,
-    );
-  }
-  return d.events;
-}
-
-/** Splits each stream's events into records of consecutive versions. */
-function toRecords(events: readonly { recorded: RecordedEvent; stored: StoredEvent }[]): CommitRecord[] {
-  const open = new Map<string, CommitRecord>();
-  const records: CommitRecord[] = [];
-  for (const { recorded, stored } of events) {
-    let record = open.get(recorded.streamId);
+  add(event: RecordedEvent, stored: StoredEvent): void {
+    const id = event.streamId;
+    let record = this.open.get(id);
     if (!record || record.events.length >= IMPORT_RECORD_EVENTS) {
-      record = { streamId: recorded.streamId, version: stored.version, lastVersion: stored.version, position: stored.position, commandIds: [], events: [] };
-      open.set(recorded.streamId, record);
-      records.push(record);
+      record = { streamId: id, version: stored.version, lastVersion: stored.version, position: stored.position, commandIds: [], events: [] };
+      this.open.set(id, record);
+      this.heads.set(id, record);
+      this.ready.push(record);
     }
     record.events.push(stored);
     record.lastVersion = stored.version;
-    if (record.commandIds[record.commandIds.length - 1] !== stored.metadata.commandId) {
-      record.commandIds.push(stored.metadata.commandId);
+    if (!record.commandIds.includes(stored.metadata.commandId)) record.commandIds.push(stored.metadata.commandId);
+    this.builder.apply(event);
+    if (this.snapshotEvery > 0 && event.version % this.snapshotEvery === 0) {
+      const state = this.check.accountStates().get(id);
+      if (state) {
+        const at = event.metadata.at;
+        this.snapshots.push({ streamId: id, version: event.version, position: event.position, at, schemaVersion: SNAPSHOT_SCHEMA_VERSION, state: serializeState(state) });
+      }
     }
   }
-  for (const record of records) record.commandIds = [...new Set(record.commandIds)];
-  return records;
+
+  /** Writes every record that can no longer grow, plus finished read-model pieces. */
+  async flush(final: { position: number; lastAt: string } | null): Promise<void> {
+    const done: CommitRecord[] = [];
+    const growing: CommitRecord[] = [];
+    for (const record of this.ready) {
+      const finished = final || record.events.length >= IMPORT_RECORD_EVENTS || this.open.get(record.streamId) !== record;
+      (finished ? done : growing).push(record);
+    }
+    this.ready = growing;
+    if (done.length) await this.db.commits.bulkAdd(done);
+    if (this.snapshots.length) await this.db.snapshots.bulkAdd(this.snapshots.splice(0));
+    await this.projector.writeBuild(this.builder, final && { position: final.position });
+    if (!final) return;
+    await this.db.streams.bulkAdd([...this.heads.values()].map(headOf));
+    await this.db.meta.put({ key: 'log', position: final.position, lastAt: final.lastAt });
+  }
 }
 
-function snapshotsOf(events: readonly RecordedEvent[], every: number): SnapshotRecord[] {
-  const states = new Map<string, AccountState>();
-  const snapshots: SnapshotRecord[] = [];
-  for (const event of events) {
-    const state = evolve(states.get(event.streamId) ?? initialState, event);
-    states.set(event.streamId, state);
-    if (every > 0 && event.version % every === 0) {
-      snapshots.push({
-        streamId: event.streamId,
-        version: event.version,
-        position: event.position,
-        at: event.metadata.at,
-        schemaVersion: SNAPSHOT_SCHEMA_VERSION,
-        state: serializeState(state),
-      });
+async function run(db: LedgerDb, source: string | Blob, options: ImportOptions, whole: boolean): Promise<ImportResult> {
+  const { onProgress, signal } = options;
+  return db.transaction('rw', db.writeTables, async () => {
+    const meta = await db.meta.get('log');
+    if (meta && meta.position > 0) {
+      if (options.mode !== 'replace') {
+        throw new ImportError(
+          'IMPORT_NOT_EMPTY',
+          `This ledger already holds ${meta.position} events. Import only into an empty ledger, or choose to replace it.`,
+        );
+      }
+      await Promise.all(db.writeTables.map((table) => table.clear()));
     }
-  }
-  return snapshots;
+    const reader = new EventReader(source, whole);
+    // Reading a file is the one non-IndexedDB wait; Dexie.waitFor keeps the transaction open across it.
+    while (reader.start() === NEED_MORE) await Dexie.waitFor(reader.fill());
+    const header = reader.document;
+    const total = typeof header.eventCount === 'number' ? header.eventCount : null;
+    const check = new LedgerCheck();
+    const writer = new ImportWriter(db, check, options.snapshotEvery ?? DEFAULT_SNAPSHOT_EVERY);
+    let index = 0;
+    let last: RecordedEvent | undefined;
+    for (let slice = reader.next(); slice !== null; slice = reader.next()) {
+      if (slice === NEED_MORE) {
+        await Dexie.waitFor(reader.fill());
+        continue;
+      }
+      if (signal?.aborted) throw new ImportError('IMPORT_CANCELLED', 'The import was cancelled; the ledger is unchanged.');
+      for (const raw of slice) {
+        last = check.accept(raw, index++);
+        // Stored as the file has it (older schema versions included), so an export gives the same bytes back.
+        writer.add(last, { position: last.position, version: last.version, type: last.type, schemaVersion: last.schemaVersion, data: (raw as { data: Record<string, unknown> }).data, metadata: last.metadata });
+      }
+      await writer.flush(null);
+      onProgress?.({ phase: 'reading', done: index, total });
+    }
+    check.finish();
+    checkCount(header, index);
+    if (signal?.aborted) throw new ImportError('IMPORT_CANCELLED', 'The import was cancelled; the ledger is unchanged.');
+    onProgress?.({ phase: 'writing', done: index, total });
+    await writer.flush({ position: last?.position ?? 0, lastAt: last?.metadata.at ?? '' });
+    return { events: index, accounts: check.accountStates().size };
+  });
 }
 
 /**
- * Imports a whole-ledger export. Every event is checked and the rules are
- * replayed before anything is written; then one transaction writes the log,
- * the snapshots and the read models. A bad file changes nothing.
+ * Imports a whole-ledger export in ONE transaction: every event is checked,
+ * and the rules replayed, as it is read; the first bad event throws, which
+ * aborts the transaction, so nothing of a bad file is ever committed and the
+ * ledger is exactly as it was. The file is read a slice at a time, so memory
+ * stays bounded and the page keeps responding between slices.
  */
-export async function importLedger(db: LedgerDb, text: string, options: ImportOptions = {}): Promise<ImportResult> {
-  const { onProgress, signal } = options;
-  onProgress?.({ phase: 'parsing', done: 0, total: 0 });
-  const raw = parseDocument(text);
-  const total = raw.length;
-  const check = new LedgerCheck();
-  const checked: { recorded: RecordedEvent; stored: StoredEvent }[] = [];
-  for (let i = 0; i < total; i++) {
-    if (i % CHECK_SLICE === 0) {
-      onProgress?.({ phase: 'checking', done: i, total });
-      await yieldToPage();
-      cancelled(signal);
-    }
-    const source = raw[i] as Record<string, unknown>;
-    const recorded = check.accept(source, i);
-    // Stored exactly as the file has it (older schema versions included), so an export gives the same bytes back.
-    const stored: StoredEvent = {
-      position: recorded.position,
-      version: recorded.version,
-      type: recorded.type,
-      schemaVersion: recorded.schemaVersion,
-      data: source.data as Record<string, unknown>,
-      metadata: recorded.metadata,
-    };
-    checked.push({ recorded, stored });
-  }
-  check.finish();
-  cancelled(signal);
-  onProgress?.({ phase: 'writing', done: total, total });
-  const recorded = checked.map((c) => c.recorded);
-  const records = toRecords(checked);
-  const snapshots = snapshotsOf(recorded, options.snapshotEvery ?? DEFAULT_SNAPSHOT_EVERY);
+export async function importLedger(db: LedgerDb, source: string | Blob, options: ImportOptions = {}): Promise<ImportResult> {
+  options.onProgress?.({ phase: 'reading', done: 0, total: null });
   try {
-    await db.transaction('rw', db.writeTables, async () => {
-      const meta = await db.meta.get('log');
-      if (meta && meta.position > 0) {
-        if (options.mode !== 'replace') {
-          throw new ImportError(
-            'IMPORT_NOT_EMPTY',
-            `This ledger already holds ${meta.position} events. Import only into an empty ledger, or choose to replace it.`,
-          );
-        }
-        await Promise.all(db.writeTables.map((table) => table.clear()));
-      }
-      await db.commits.bulkAdd(records);
-      const heads = new Map(records.map((r) => [r.streamId, headOf(r)]));
-      await db.streams.bulkAdd([...heads.values()]);
-      await db.snapshots.bulkAdd(snapshots);
-      const last = recorded[recorded.length - 1];
-      await db.meta.put({ key: 'log', position: last?.position ?? 0, lastAt: last?.metadata.at ?? '' });
-      await new Projector(db).replaceWith(recorded, last?.position ?? 0);
-    });
+    let result: ImportResult;
+    try {
+      result = await run(db, source, options, false);
+    } catch (error) {
+      if (!(error instanceof NotLineLayout)) throw error;
+      result = await run(db, source, options, true);
+    }
+    options.onProgress?.({ phase: 'done', done: result.events, total: result.events });
+    return result;
   } catch (error) {
     throw storageFailure(error);
   }
-  const accounts = new Set(recorded.map((e) => e.streamId)).size;
-  onProgress?.({ phase: 'done', done: total, total });
-  return { events: total, accounts };
 }

@@ -16,6 +16,8 @@ export interface LedgerOptions {
   newId?: () => string;
   /** Take a snapshot of a stream each time its version crosses a multiple of this. */
   snapshotEvery?: number;
+  /** Take a ledger checkpoint each time the log crosses a multiple of this (tests use small values). */
+  timelineEvery?: number;
 }
 
 export interface CommandResult {
@@ -71,7 +73,7 @@ export class Ledger {
 
   /** Opens the database and repairs read models left behind by an older app version. */
   static async open(name = 'ledger', options: LedgerOptions = {}): Promise<Ledger> {
-    const ledger = new Ledger(new LedgerDb(name), options);
+    const ledger = new Ledger(new LedgerDb(name, options.timelineEvery ? { timelineEvery: options.timelineEvery } : {}), options);
     await ledger.db.open();
     if (!(await ledger.projector.isCurrent())) await ledger.projector.rebuild();
     return ledger;

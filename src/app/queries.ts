@@ -1,5 +1,7 @@
 import { NotFoundError } from '../domain/errors';
 import type { RecordedEvent } from '../domain/events';
+import { Money, toAmountString } from '../domain/money';
+import { movementOf, transactionOf } from '../projections/fold';
 import { HISTORY_PAGE_SIZE, type AccountRow, type TransactionRow } from '../projections/rows';
 import type { LedgerDb } from '../store/db';
 import { EventStore } from '../store/event-store';
@@ -46,27 +48,42 @@ export class LedgerQueries {
     return row;
   }
 
-  /** An account's money movements, newest first, each with the balance right after it. */
+  /**
+   * An account's money movements, newest first, each with the balance right
+   * after it: the history pages give the balance where a page starts, the
+   * stream gives the events, so a page costs the same at row 10 or 1,000,000.
+   */
   async transactions(accountId: string, request: PageRequest = {}): Promise<Page<TransactionRow>> {
     const { offset, limit } = bounds(request);
-    return this.db.transaction('r', this.db.accounts, this.db.history, async () => {
+    return this.db.transaction('r', [this.db.accounts, this.db.history, this.db.commits], async () => {
       const account = await this.requireAccount(accountId);
       const total = account.transactionCount;
-      // Newest first: row i of the answer is transaction number total-1-i (0-based, oldest = 0).
+      // Row i of the answer is movement number total-1-offset-i (0 = the oldest).
       const newest = total - 1 - offset;
       const oldest = Math.max(0, newest - limit + 1);
       if (newest < 0 || limit === 0) return { rows: [], total, offset };
       const first = Math.floor(oldest / HISTORY_PAGE_SIZE);
       const last = Math.floor(newest / HISTORY_PAGE_SIZE);
+      // One page past the last says where the last one ends.
       const pages = await this.db.history
         .where('[accountId+page]')
-        .between([accountId, first], [accountId, last], true, true)
+        .between([accountId, first], [accountId, last + 1], true, true)
         .toArray();
-      const rows = pages
-        .flatMap((p) => p.rows)
-        .slice(oldest - first * HISTORY_PAGE_SIZE, newest - first * HISTORY_PAGE_SIZE + 1)
-        .reverse();
-      return { rows, total, offset };
+      const start = pages[0];
+      if (!start) return { rows: [], total, offset };
+      const end = pages.find((p) => p.page === last + 1)?.firstVersion;
+      const events = await this.store.readStream(accountId, start.firstVersion, end === undefined ? account.version : end - 1);
+      let balance = new Money(start.openingBalance);
+      let index = first * HISTORY_PAGE_SIZE;
+      const rows: TransactionRow[] = [];
+      for (const event of events) {
+        const movement = movementOf(event);
+        if (!movement) continue;
+        balance = movement.incoming ? balance.plus(movement.amount) : balance.minus(movement.amount);
+        if (index >= oldest && index <= newest) rows.push(transactionOf(event, toAmountString(balance, account.currency))!);
+        index++;
+      }
+      return { rows: rows.reverse(), total, offset };
     });
   }
 

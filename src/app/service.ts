@@ -48,8 +48,8 @@ export class LedgerService {
     return exportLedger(this.ledger.db, this.ledger.clock());
   }
 
-  importJson(text: string, options: ImportOptions = {}): Promise<ImportResult> {
-    return importLedger(this.ledger.db, text, { snapshotEvery: this.ledger.snapshotEvery, ...options });
+  importJson(source: string | Blob, options: ImportOptions = {}): Promise<ImportResult> {
+    return importLedger(this.ledger.db, source, { snapshotEvery: this.ledger.snapshotEvery, ...options });
   }
 
   rebuildProjections(): Promise<{ events: number }> {

@@ -1,43 +1,13 @@
-import { evolve, initialState, replay, type AccountState } from '../domain/account';
-import type { RecordedEvent } from '../domain/events';
-import { toAmountString } from '../domain/money';
+import { replay } from '../domain/account';
+import { LedgerTimeline, type LedgerAtPoint } from '../projections/timeline';
 import type { Ledger, LoadedAccount } from './ledger';
 
-export interface AccountAtPoint {
-  accountId: string;
-  ownerName: string;
-  currency: string;
-  status: 'open' | 'closed';
-  balance: string;
-}
-
-export interface LedgerAtPoint {
-  /** Last global position included (0 = before the first event). */
-  position: number;
-  /** Time of that event, or null before the first. */
-  at: string | null;
-  accounts: AccountAtPoint[];
-}
+export type { AccountAtPoint, LedgerAtPoint } from '../projections/timeline';
 
 function toInstant(at: Date | string): string {
   const date = typeof at === 'string' ? new Date(at) : at;
   if (Number.isNaN(date.getTime())) throw new RangeError(`Not a valid point in time: ${String(at)}`);
   return date.toISOString();
-}
-
-function summarize(states: Map<string, AccountState>): AccountAtPoint[] {
-  const accounts: AccountAtPoint[] = [];
-  for (const state of states.values()) {
-    if (state.status === 'none') continue;
-    accounts.push({
-      accountId: state.accountId,
-      ownerName: state.ownerName,
-      currency: state.currency,
-      status: state.status,
-      balance: toAmountString(state.balance, state.currency),
-    });
-  }
-  return accounts;
 }
 
 /**
@@ -61,22 +31,11 @@ export class TimeTravel {
     return { state: replay(upTo, snapshot?.state), version };
   }
 
-  async ledgerAtPosition(position: number): Promise<LedgerAtPoint> {
-    const events = await this.ledger.store.readAll(1, Math.max(0, position));
-    return this.fold(events);
+  ledgerAtPosition(position: number): Promise<LedgerAtPoint> {
+    return LedgerTimeline.at(this.ledger.db, { position: Math.max(0, Math.floor(position)) });
   }
 
-  async ledgerAtTime(at: Date | string): Promise<LedgerAtPoint> {
-    const instant = toInstant(at);
-    const events = await this.ledger.store.readAll();
-    const cut = events.findIndex((e) => e.metadata.at > instant);
-    return this.fold(cut === -1 ? events : events.slice(0, cut));
-  }
-
-  private fold(events: RecordedEvent[]): LedgerAtPoint {
-    const states = new Map<string, AccountState>();
-    for (const event of events) states.set(event.streamId, evolve(states.get(event.streamId) ?? initialState, event));
-    const last = events[events.length - 1];
-    return { position: last?.position ?? 0, at: last?.metadata.at ?? null, accounts: summarize(states) };
+  ledgerAtTime(at: Date | string): Promise<LedgerAtPoint> {
+    return LedgerTimeline.at(this.ledger.db, { at: toInstant(at) });
   }
 }

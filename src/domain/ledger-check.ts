@@ -1,5 +1,5 @@
 import { initialState, evolve, type AccountState } from './account';
-import { ImportError, LedgerError, ValidationError } from './errors';
+import { DomainError, EventSchemaError, ImportError, LedgerError, ValidationError } from './errors';
 import { parseEventData } from './event-schema';
 import type { AccountEvent, EventMetadata, RecordedEvent, TransferSent } from './events';
 
@@ -14,7 +14,36 @@ import { upcast } from './upcast';
 
 const EVENT_KEYS = new Set(['position', 'streamId', 'version', 'type', 'schemaVersion', 'data', 'metadata']);
 const METADATA_KEYS = new Set(['eventId', 'commandId', 'at']);
-const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,3})?Z$/;
+const ISO_INSTANT = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d{1,3})?Z$/;
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/** Which field of the raw event an error thrown by a shared guard is about. */
+function fieldOf(error: LedgerError): string | undefined {
+  if (error instanceof ValidationError) return error.field;
+  if (error instanceof EventSchemaError) return error.code === 'UNKNOWN_EVENT_TYPE' ? 'type' : 'schemaVersion';
+  return undefined;
+}
+
+/** Date.parse rolls 30 February over into March, so the calendar fields are checked before it runs. */
+function instantOf(text: string): number | undefined {
+  const m = ISO_INSTANT.exec(text);
+  if (!m) return undefined;
+  const year = +m[1]!;
+  const month = +m[2]!;
+  const day = +m[3]!;
+  const leap = month === 2 && (year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0)) ? 1 : 0;
+  // Checked by hand: cheaper than a Date round trip, and this runs once per imported event.
+  if (month < 1 || month > 12 || day < 1 || day > DAYS_IN_MONTH[month - 1]! + leap) return undefined;
+  if (+m[4]! > 23 || +m[5]! > 59 || +m[6]! > 59) return undefined;
+  const time = Date.parse(text);
+  return Number.isNaN(time) ? undefined : time;
+}
+
+/** The first expected key the object lacks, so a missing field is reported as missing, not as malformed. */
+function missingKey(value: Record<string, unknown>, keys: ReadonlySet<string>): string | undefined {
+  for (const key of keys) if (!Object.prototype.hasOwnProperty.call(value, key)) return key;
+  return undefined;
+}
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
@@ -33,6 +62,7 @@ export class LedgerCheck {
   private readonly eventIds = new Set<string>();
   private pendingSent: PendingTransfer | null = null;
   private lastAt = '';
+  private lastTime = Number.NEGATIVE_INFINITY;
   private count = 0;
 
   get eventCount(): number {
@@ -49,7 +79,7 @@ export class LedgerCheck {
     } catch (error) {
       if (error instanceof ImportError) throw error;
       if (error instanceof LedgerError) {
-        const field = error instanceof ValidationError ? error.field : undefined;
+        const field = fieldOf(error);
         throw new ImportError(error.code === 'UNKNOWN_EVENT_TYPE' ? error.code : 'IMPORT_INVALID', error.message, {
           eventIndex: index,
           ...(field === undefined ? {} : { field }),
@@ -64,6 +94,7 @@ export class LedgerCheck {
     if (this.pendingSent) {
       throw new ImportError('IMPORT_INVALID', 'TransferSent has no matching TransferReceived after it.', {
         eventIndex: this.pendingSent.index,
+        field: 'type',
       });
     }
   }
@@ -76,6 +107,8 @@ export class LedgerCheck {
     for (const key of Object.keys(raw)) {
       if (!EVENT_KEYS.has(key)) fail(key, `unknown field "${key}".`);
     }
+    const missing = missingKey(raw, EVENT_KEYS);
+    if (missing !== undefined) fail(missing, `the field "${missing}" is missing.`);
     const position = raw.position;
     if (position !== index + 1) {
       fail('position', `expected position ${index + 1} (positions are 1, 2, 3… in order), found ${JSON.stringify(position)}.`);
@@ -107,16 +140,21 @@ export class LedgerCheck {
     for (const key of Object.keys(value)) {
       if (!METADATA_KEYS.has(key)) fail(`metadata.${key}`, `unknown field "metadata.${key}".`);
     }
+    const missing = missingKey(value, METADATA_KEYS);
+    if (missing !== undefined) fail(`metadata.${missing}`, `the field "metadata.${missing}" is missing.`);
     const eventId = assertId(value.eventId, 'metadata.eventId');
     if (this.eventIds.has(eventId)) fail('metadata.eventId', `duplicate event id ${eventId}.`);
     this.eventIds.add(eventId);
     const commandId = assertId(value.commandId, 'metadata.commandId');
     const at = value.at;
-    if (typeof at !== 'string' || !ISO_INSTANT.test(at) || Number.isNaN(Date.parse(at))) {
+    const time = typeof at === 'string' ? instantOf(at) : undefined;
+    if (typeof at !== 'string' || time === undefined) {
       return fail('metadata.at', `metadata.at must be an ISO-8601 UTC time like 2026-01-31T12:00:00.000Z.`);
     }
-    if (at < this.lastAt) fail('metadata.at', `time ${at} is earlier than the event before it (${this.lastAt}).`);
+    // Compared as instants: "…:05Z" sorts after "…:05.500Z" as text.
+    if (time < this.lastTime) fail('metadata.at', `time ${at} is earlier than the event before it (${this.lastAt}).`);
     this.lastAt = at;
+    this.lastTime = time;
     return { eventId, commandId, at };
   }
 
@@ -128,27 +166,41 @@ export class LedgerCheck {
   ): void {
     const stateOf = (id: string): AccountState => this.states.get(id) ?? initialState;
     const state = stateOf(event.data.accountId);
+    // The shared guards know nothing of raw events; this says which field each refusal is about.
+    const guard = <T>(field: string, rule: () => T): T => {
+      try {
+        return rule();
+      } catch (error) {
+        if (error instanceof DomainError) return fail(field, error.message);
+        throw error;
+      }
+    };
     if (this.pendingSent && event.type !== 'TransferReceived') {
       fail('type', `expected the TransferReceived that completes the transfer at events[${this.pendingSent.index}], found ${event.type}.`);
     }
     switch (event.type) {
       case 'AccountOpened':
-        assertNew(state, event.data.accountId);
+        guard('data.accountId', () => assertNew(state, event.data.accountId));
         return;
       case 'MoneyDeposited':
-        assertOpen(state, event.data.accountId);
+        guard('data.accountId', () => assertOpen(state, event.data.accountId));
         return;
-      case 'MoneyWithdrawn':
-        assertFunds(assertOpen(state, event.data.accountId), new Money(event.data.amount));
+      case 'MoneyWithdrawn': {
+        const account = guard('data.accountId', () => assertOpen(state, event.data.accountId));
+        guard('data.amount', () => assertFunds(account, new Money(event.data.amount)));
         return;
-      case 'AccountClosed':
-        assertZeroBalance(assertOpen(state, event.data.accountId));
+      }
+      case 'AccountClosed': {
+        const account = guard('data.accountId', () => assertOpen(state, event.data.accountId));
+        guard('type', () => assertZeroBalance(account));
         return;
+      }
       case 'TransferSent': {
-        const source = assertOpen(state, event.data.accountId, 'Source account');
-        const target = assertOpen(stateOf(event.data.toAccountId), event.data.toAccountId, 'Target account');
-        assertTransferable(source, target, event.data.accountId, event.data.toAccountId);
-        assertFunds(source, new Money(event.data.amount));
+        const { accountId, toAccountId } = event.data;
+        const source = guard('data.accountId', () => assertOpen(state, accountId, 'Source account'));
+        const target = guard('data.toAccountId', () => assertOpen(stateOf(toAccountId), toAccountId, 'Target account'));
+        guard('data.toAccountId', () => assertTransferable(source, target, accountId, toAccountId));
+        guard('data.amount', () => assertFunds(source, new Money(event.data.amount)));
         this.pendingSent = { data: event.data, metadata, index };
         return;
       }

@@ -26,6 +26,7 @@ export type Currency = keyof typeof CURRENCIES;
 
 export const MAX_INTEGER_DIGITS = 15;
 const DECIMAL_STRING = /^(\d+)(?:\.(\d+))?$/;
+const NON_ZERO_DIGIT = /[1-9]/;
 
 export function isCurrency(value: unknown): value is Currency {
   return typeof value === 'string' && Object.prototype.hasOwnProperty.call(CURRENCIES, value);
@@ -51,15 +52,29 @@ export function minorDigits(currency: Currency): number {
  * Only plain decimal strings are accepted: no sign, no exponent, no floats.
  */
 export function parseAmount(input: unknown, currency: Currency, field = 'amount'): Money {
+  return new Money(checkAmount(input, currency, field));
+}
+
+/**
+ * The checks of parseAmount without building a Decimal: import runs them on
+ * every event, and the string is all it needs to keep.
+ */
+export function checkAmount(input: unknown, currency: Currency, field = 'amount'): string {
+  if (input === undefined || input === '') {
+    throw new ValidationError(
+      'AMOUNT_REQUIRED',
+      field,
+      `The ${field} is ${input === '' ? 'empty' : 'missing'}; enter an amount such as 12.50.`,
+    );
+  }
   if (typeof input !== 'string') {
+    // Shows the value too: an imported 12.5 (a JSON number) must read differently from "12.5".
+    const found = input === null ? 'null' : typeof input === 'object' ? 'an object' : `the ${typeof input} ${String(input)}`;
     throw new ValidationError(
       'AMOUNT_NOT_A_NUMBER',
       field,
-      `The ${field} must be a decimal string such as "12.50", not a ${input === null ? 'null' : typeof input}.`,
+      `The ${field} must be a decimal string such as "12.50", not ${found}.`,
     );
-  }
-  if (input.length === 0) {
-    throw new ValidationError('AMOUNT_REQUIRED', field, `Enter an ${field}.`);
   }
   if (input.startsWith('-')) {
     throw new ValidationError('AMOUNT_NOT_POSITIVE', field, `The ${field} must be greater than zero.`);
@@ -90,11 +105,10 @@ export function parseAmount(input: unknown, currency: Currency, field = 'amount'
       `The ${field} is too large (at most ${MAX_INTEGER_DIGITS} digits before the decimal point).`,
     );
   }
-  const amount = new Money(input);
-  if (amount.lte(0)) {
+  if (!NON_ZERO_DIGIT.test(input)) {
     throw new ValidationError('AMOUNT_NOT_POSITIVE', field, `The ${field} must be greater than zero.`);
   }
-  return amount;
+  return input;
 }
 
 /** The canonical string at rest: always the currency's minor digits, "10.00". */

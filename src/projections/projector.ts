@@ -1,12 +1,19 @@
 import type { RecordedEvent } from '../domain/events';
-import type { LedgerDb } from '../store/db';
+import type { LedgerDb, ProjectionCheckpoint } from '../store/db';
 import { EventStore } from '../store/event-store';
 import { ProjectionBuilder } from './fold';
-import { HISTORY_PAGE_SIZE, type AccountRow, type HistoryPage } from './rows';
+import type { AccountRow, CheckpointAccount } from './rows';
 
 /** Raise when a fold changes: stored read models of another version are rebuilt on open. */
-export const PROJECTION_VERSION = 1;
-export const PROJECTION_NAMES = ['accounts', 'history'] as const;
+export const PROJECTION_VERSION = 2;
+/** Read models kept in step with every append. */
+export const PROJECTION_NAMES = ['accounts', 'history', 'timeline'] as const;
+/** The journal is written by rebuild and import only; its checkpoint says how far it reaches. */
+export const JOURNAL = 'journal';
+
+export function checkpointAccount(row: AccountRow): CheckpointAccount {
+  return [row.accountId, row.ownerName, row.currency, row.status, row.balance, row.version];
+}
 
 /** Keeps the read models in step with the log. Runs inside the caller's transaction. */
 export class Projector {
@@ -17,39 +24,60 @@ export class Projector {
 
   /** Folds freshly appended events into the read models, in the append's own transaction. */
   async applyInline(events: RecordedEvent[]): Promise<void> {
-    if (events.length === 0) return;
+    const first = events[0];
+    const last = events[events.length - 1];
+    if (!first || !last) return;
     const ids = [...new Set(events.map((e) => e.streamId))];
     const rows = (await this.db.accounts.bulkGet(ids)).filter((r): r is AccountRow => r !== undefined);
-    const lastPageKeys = rows
-      .filter((r) => r.transactionCount > 0)
-      .map((r): [string, number] => [r.accountId, Math.floor((r.transactionCount - 1) / HISTORY_PAGE_SIZE)]);
-    const lastPages = (await this.db.history.bulkGet(lastPageKeys)).filter((p): p is HistoryPage => p !== undefined);
-    const builder = new ProjectionBuilder({ accounts: rows, lastPages });
+    const builder = new ProjectionBuilder(rows);
     for (const event of events) builder.apply(event);
-    await this.write(builder, events[events.length - 1]!.position);
+    await this.db.accounts.bulkPut(builder.rows());
+    if (builder.pages.length > 0) await this.db.history.bulkPut(builder.pages);
+    // One ledger checkpoint each time the log passes a multiple of timelineEvery: rare, so reading every row is fine.
+    const every = this.db.timelineEvery;
+    if (Math.floor((first.position - 1) / every) < Math.floor(last.position / every)) {
+      const all = await this.db.accounts.orderBy('openedPosition').toArray();
+      await this.db.ledgerCheckpoints.put({ position: last.position, at: last.metadata.at, accounts: all.map(checkpointAccount) });
+    }
+    await this.markCurrent(last.position);
   }
 
-  private async write(builder: ProjectionBuilder, position: number): Promise<void> {
-    await this.db.accounts.bulkPut([...builder.accounts.values()]);
-    await this.db.history.bulkPut(builder.allPages());
-    await this.db.checkpoints.bulkPut(PROJECTION_NAMES.map((name) => ({ name, position, version: PROJECTION_VERSION })));
+  private markCurrent(position: number, journal?: number): Promise<unknown> {
+    const rows: ProjectionCheckpoint[] = PROJECTION_NAMES.map((name) => ({ name, position, version: PROJECTION_VERSION }));
+    if (journal !== undefined) rows.push({ name: JOURNAL, position: journal, version: PROJECTION_VERSION });
+    return this.db.checkpoints.bulkPut(rows);
   }
 
-  /** Builds the read models from a whole log held in memory and writes them over the old ones. */
-  async replaceWith(events: Iterable<RecordedEvent>, position: number): Promise<void> {
-    const builder = new ProjectionBuilder();
-    for (const event of events) builder.apply(event);
-    await this.db.accounts.clear();
-    await this.db.history.clear();
-    await this.write(builder, position);
+  /** Empties every read model, before a rebuild or an import writes them anew. */
+  async clear(): Promise<void> {
+    const { accounts, history, ledgerCheckpoints, journal, checkpoints } = this.db;
+    await Promise.all([accounts, history, ledgerCheckpoints, journal, checkpoints].map((table) => table.clear()));
+  }
+
+  /**
+   * Writes what a full build produced so far and forgets it, so an import can
+   * write its read models in slices; `position` marks how far the build got.
+   */
+  async writeBuild(builder: ProjectionBuilder, finished: { position: number } | null): Promise<void> {
+    const { pages, checkpoints, journal } = builder.drain(finished !== null);
+    if (pages.length) await this.db.history.bulkAdd(pages);
+    if (checkpoints.length) await this.db.ledgerCheckpoints.bulkAdd(checkpoints);
+    if (journal.length) await this.db.journal.bulkAdd(journal);
+    if (!finished) return;
+    await this.db.accounts.bulkAdd(builder.rows());
+    await this.markCurrent(finished.position, finished.position);
   }
 
   /** Drops the read models and replays the whole log into them, in one transaction. */
   async rebuild(): Promise<{ events: number }> {
-    return this.db.transaction('rw', [this.db.commits, this.db.meta, this.db.accounts, this.db.history, this.db.checkpoints], async () => {
-      const meta = await this.store.meta();
-      const events = await this.store.readAll(1, meta.position);
-      await this.replaceWith(events, meta.position);
+    const { commits, meta, accounts, history, ledgerCheckpoints, journal, checkpoints } = this.db;
+    return this.db.transaction('rw', [commits, meta, accounts, history, ledgerCheckpoints, journal, checkpoints], async () => {
+      const { position } = await this.store.meta();
+      const builder = fullBuilder(this.db);
+      const events = await this.store.readAll(1, position);
+      for (const event of events) builder.apply(event);
+      await this.clear();
+      await this.writeBuild(builder, { position });
       return { events: events.length };
     });
   }
@@ -57,10 +85,18 @@ export class Projector {
   /** True when every read model has folded the whole log with the current projection code. */
   async isCurrent(): Promise<boolean> {
     const [meta, checkpoints] = await Promise.all([this.store.meta(), this.db.checkpoints.toArray()]);
+    const journal = checkpoints.find((c) => c.name === JOURNAL);
+    // A log built by appends alone has no journal: time travel then reads the appended events.
+    if (journal && (journal.version !== PROJECTION_VERSION || journal.position > meta.position)) return false;
     return PROJECTION_NAMES.every((name) => {
       const checkpoint = checkpoints.find((c) => c.name === name);
       if (meta.position === 0 && !checkpoint) return true;
-      return checkpoint?.position === meta.position && checkpoint.version === PROJECTION_VERSION;
+      return checkpoint?.version === PROJECTION_VERSION && checkpoint.position === meta.position;
     });
   }
+}
+
+/** A builder for the whole log: every read model, with ledger checkpoints and the journal. */
+export function fullBuilder(db: LedgerDb, checkpointPositions?: ReadonlySet<number>): ProjectionBuilder {
+  return new ProjectionBuilder([], { timelineEvery: db.timelineEvery, journal: true, ...(checkpointPositions && { checkpointPositions }) });
 }

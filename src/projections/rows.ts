@@ -34,11 +34,49 @@ export interface TransactionRow {
   description: string;
 }
 
-/** Transactions are stored a page per record: IndexedDB pays per record, and the UI reads a page at a time. */
+/**
+ * The transaction history read model. Rows are the account's money events
+ * joined with a running balance; what is expensive to recompute is that
+ * balance, so the model keeps, for every page of HISTORY_PAGE_SIZE movements,
+ * the version of its first movement and the balance just before it. A page of
+ * rows is then one short read of the stream. One small record per 100
+ * movements keeps both appends and rebuilds cheap (IndexedDB pays per record).
+ */
 export interface HistoryPage {
   accountId: string;
   page: number;
-  rows: TransactionRow[];
+  firstVersion: number;
+  openingBalance: string;
 }
 
 export const HISTORY_PAGE_SIZE = 100;
+
+/** [accountId, ownerName, currency, status, balance, version]: one account in a ledger checkpoint. */
+export type CheckpointAccount = [string, string, Currency, AccountStatus, string, number];
+
+/** Every account's state right after `position`; the timeline keeps one every TIMELINE_EVERY positions. */
+export interface LedgerCheckpoint {
+  position: number;
+  at: string;
+  accounts: CheckpointAccount[];
+}
+
+/**
+ * The log in position order, reduced to what time travel needs: row i is the
+ * account touched at position start + i and its balance right after. Columns
+ * rather than one object per row, because IndexedDB copies arrays of plain
+ * values much faster than many small objects. Built by import and rebuild,
+ * where events are grouped per stream and cannot be read by position.
+ */
+export interface JournalWindow {
+  start: number;
+  accountIds: string[];
+  balances: string[];
+  ats: string[];
+  /** Rows whose event opened the account: [row, ownerName, currency]. */
+  opened: [number, string, Currency][];
+  /** Rows whose event closed the account. */
+  closed: number[];
+}
+
+export const TIMELINE_EVERY = 10_000;

@@ -1,10 +1,10 @@
 import type { LedgerDb } from '../store/db';
 import { EventStore } from '../store/event-store';
-import { ProjectionBuilder } from './fold';
-import type { AccountRow, HistoryPage } from './rows';
+import { JOURNAL, fullBuilder } from './projector';
+import type { JournalWindow } from './rows';
 
 export interface ProjectionDifference {
-  projection: 'accounts' | 'history';
+  projection: 'accounts' | 'history' | 'timeline' | 'journal';
   key: string;
   stored: unknown;
   replayed: unknown;
@@ -12,30 +12,64 @@ export interface ProjectionDifference {
 
 const same = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
 
+function compare<T>(
+  differences: ProjectionDifference[],
+  projection: ProjectionDifference['projection'],
+  stored: Map<string, T>,
+  fresh: Map<string, T>,
+  keys: Iterable<string> = new Set([...stored.keys(), ...fresh.keys()]),
+): void {
+  for (const key of keys) {
+    const a = stored.get(key);
+    const b = fresh.get(key);
+    if (!same(a, b)) differences.push({ projection, key, stored: a, replayed: b });
+  }
+}
+
+/** A window cut after position `reach`: the journal only covers the log up to where it was built. */
+function truncate(window: JournalWindow, reach: number): JournalWindow {
+  const rows = Math.max(0, Math.min(window.accountIds.length, reach - window.start + 1));
+  return {
+    start: window.start,
+    accountIds: window.accountIds.slice(0, rows),
+    balances: window.balances.slice(0, rows),
+    ats: window.ats.slice(0, rows),
+    opened: window.opened.filter(([row]) => row < rows),
+    closed: window.closed.filter((row) => row < rows),
+  };
+}
+
+const byKey = <T>(rows: T[], key: (row: T) => string | number) => new Map(rows.map((r): [string, T] => [String(key(r)), r]));
+
 /**
  * Proves the read models equal a fresh replay of the log. Reads everything in
  * one read-only transaction so a concurrent writer cannot make it lie.
  */
 export async function verifyProjections(db: LedgerDb): Promise<ProjectionDifference[]> {
   const store = new EventStore(db);
-  return db.transaction('r', [db.commits, db.meta, db.accounts, db.history], async () => {
-    const meta = await store.meta();
-    const replayed = new ProjectionBuilder();
-    for (const event of await store.readAll(1, meta.position)) replayed.apply(event);
+  const { commits, meta, accounts, history, ledgerCheckpoints, journal, checkpoints } = db;
+  return db.transaction('r', [commits, meta, accounts, history, ledgerCheckpoints, journal, checkpoints], async () => {
+    const { position } = await store.meta();
+    const [storedAccounts, storedPages, storedCheckpoints, storedJournal, journalMark] = await Promise.all([
+      accounts.toArray(),
+      history.toArray(),
+      ledgerCheckpoints.toArray(),
+      journal.toArray(),
+      checkpoints.get(JOURNAL),
+    ]);
+    const fresh = fullBuilder(db, new Set(storedCheckpoints.map((c) => c.position)));
+    for (const event of await store.readAll(1, position)) fresh.apply(event);
+    const built = fresh.drain(true);
     const differences: ProjectionDifference[] = [];
-    const compare = <T>(projection: ProjectionDifference['projection'], stored: Map<string, T>, fresh: Map<string, T>) => {
-      for (const key of new Set([...stored.keys(), ...fresh.keys()])) {
-        const a = stored.get(key);
-        const b = fresh.get(key);
-        if (!same(a, b)) differences.push({ projection, key, stored: a, replayed: b });
-      }
-    };
-    const storedAccounts = new Map((await db.accounts.toArray()).map((r): [string, AccountRow] => [r.accountId, r]));
-    compare('accounts', storedAccounts, replayed.accounts);
-    const pageKey = (p: HistoryPage) => `${p.accountId}#${p.page}`;
-    const storedPages = new Map((await db.history.toArray()).map((p): [string, HistoryPage] => [pageKey(p), p]));
-    const freshPages = new Map(replayed.allPages().map((p): [string, HistoryPage] => [pageKey(p), p]));
-    compare('history', storedPages, freshPages);
+    compare(differences, 'accounts', byKey(storedAccounts, (r) => r.accountId), byKey(fresh.rows(), (r) => r.accountId));
+    const pageKey = (p: { accountId: string; page: number }) => `${p.accountId}#${p.page}`;
+    compare(differences, 'history', byKey(storedPages, pageKey), byKey(built.pages, pageKey));
+    // Only the checkpoints that are stored must match; the replay may offer more positions.
+    const storedByPosition = byKey(storedCheckpoints, (c) => c.position);
+    compare(differences, 'timeline', storedByPosition, byKey(built.checkpoints, (c) => c.position), storedByPosition.keys());
+    const reach = journalMark?.position ?? 0;
+    const freshJournal = built.journal.map((w) => truncate(w, reach)).filter((w) => w.accountIds.length > 0);
+    compare(differences, 'journal', byKey(storedJournal, (w) => w.start), byKey(freshJournal, (w) => w.start));
     return differences;
   });
 }

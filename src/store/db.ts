@@ -1,6 +1,6 @@
 import Dexie, { type Table } from 'dexie';
 import type { AccountEventType, EventMetadata } from '../domain/events';
-import type { AccountRow, HistoryPage } from '../projections/rows';
+import { TIMELINE_EVERY, type AccountRow, type HistoryPage, type JournalWindow, type LedgerCheckpoint } from '../projections/rows';
 
 /** One event inside a commit record; the stream id lives on the record. */
 export interface StoredEvent {
@@ -62,6 +62,8 @@ export interface ProjectionCheckpoint {
   version: number;
 }
 
+export type LedgerDbOptions = NonNullable<ConstructorParameters<typeof Dexie>[1]> & { timelineEvery?: number };
+
 export class LedgerDb extends Dexie {
   commits!: Table<CommitRecord, [string, number]>;
   streams!: Table<StreamHead, string>;
@@ -69,10 +71,17 @@ export class LedgerDb extends Dexie {
   snapshots!: Table<SnapshotRecord, [string, number]>;
   accounts!: Table<AccountRow, string>;
   history!: Table<HistoryPage, [string, number]>;
+  ledgerCheckpoints!: Table<LedgerCheckpoint, number>;
+  journal!: Table<JournalWindow, number>;
   checkpoints!: Table<ProjectionCheckpoint, string>;
 
-  constructor(name = 'ledger', options?: ConstructorParameters<typeof Dexie>[1]) {
-    super(name, options);
+  /** Positions between two ledger checkpoints (time travel replays at most about this many events). */
+  readonly timelineEvery: number;
+
+  constructor(name = 'ledger', options: LedgerDbOptions = {}) {
+    const { timelineEvery = TIMELINE_EVERY, ...dexieOptions } = options;
+    super(name, dexieOptions);
+    this.timelineEvery = timelineEvery;
     this.version(1).stores({
       commits: '[streamId+version], position, *commandIds',
       streams: 'streamId',
@@ -80,12 +89,24 @@ export class LedgerDb extends Dexie {
       snapshots: '[streamId+version]',
       accounts: 'accountId, openedPosition',
       history: '[accountId+page]',
+      ledgerCheckpoints: 'position, at',
+      journal: 'start',
       checkpoints: 'name',
     });
   }
 
   /** Every table a command touches, for one read-write transaction. */
   get writeTables(): Table[] {
-    return [this.commits, this.streams, this.meta, this.snapshots, this.accounts, this.history, this.checkpoints];
+    return [
+      this.commits,
+      this.streams,
+      this.meta,
+      this.snapshots,
+      this.accounts,
+      this.history,
+      this.ledgerCheckpoints,
+      this.journal,
+      this.checkpoints,
+    ];
   }
 }

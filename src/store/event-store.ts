@@ -22,6 +22,9 @@ export interface LoggedEvent {
   stored: StoredEvent;
 }
 
+/** The most events one append may write to one stream (a command writes one or two). */
+export const APPEND_RECORD_LIMIT = 16;
+
 export const EMPTY_META: LogMeta = { key: 'log', position: 0, lastAt: '' };
 
 /** Lifts a stored event to the current schema and gives it its stream id. */
@@ -127,6 +130,9 @@ export class EventStore {
           schemaVersion: SCHEMA_VERSIONS[event.type],
           metadata: { ...metadata, at: stamp },
         }) as RecordedEvent);
+        if (batch.length > APPEND_RECORD_LIMIT) {
+          throw new RangeError(`One append may write at most ${APPEND_RECORD_LIMIT} events to a stream.`);
+        }
         if (batch.length > 0) records.push(toCommitRecord(a.streamId, batch));
         recorded.push(...batch);
       }
@@ -185,6 +191,26 @@ export class EventStore {
       }
     }
     return events.sort((a, b) => a.stored.position - b.stored.position);
+  }
+
+  /**
+   * Events in a position range of the log's appended part, where every record
+   * is one append (at most APPEND_RECORD_LIMIT events, consecutive positions),
+   * so the range is found through the position index without reading the rest.
+   */
+  async readAppended(fromPosition: number, toPosition: number): Promise<RecordedEvent[]> {
+    if (toPosition < fromPosition) return [];
+    const records = await this.db.commits
+      .where('position')
+      .between(fromPosition - APPEND_RECORD_LIMIT + 1, toPosition, true, true)
+      .toArray();
+    const events: RecordedEvent[] = [];
+    for (const record of records) {
+      for (const stored of record.events) {
+        if (stored.position >= fromPosition && stored.position <= toPosition) events.push(toRecorded(record.streamId, stored));
+      }
+    }
+    return events.sort((a, b) => a.position - b.position);
   }
 
   /** Events with fromPosition <= position <= toPosition in global order, upcast to the current schema. */

@@ -20,6 +20,7 @@ const { values } = parseArgs({
     long: { type: 'string', default: '100000' },
     runs: { type: 'string', default: '3' },
     out: { type: 'string', default: join(repo, 'test-results', 'bench.json') },
+    debug: { type: 'boolean', default: false },
   },
 });
 const events = Number(values.events);
@@ -34,7 +35,7 @@ const median = (xs) => {
 };
 
 const outDir = join(repo, 'test-results', 'bench-dist');
-const config = { root: here, configFile: false, logLevel: 'warn', build: { outDir, emptyOutDir: true, target: 'es2022' } };
+const config = { root: here, configFile: false, logLevel: 'warn', build: { outDir, emptyOutDir: true, target: 'es2022', minify: !values.debug } };
 await build(config);
 const server = await preview({ ...config, preview: { port: 0, host: '127.0.0.1' } });
 const url = server.resolvedUrls.local[0];
@@ -47,7 +48,14 @@ page.setDefaultTimeout(0);
 page.on('pageerror', (e) => console.error('page error:', e.message));
 await page.goto(url);
 await page.waitForFunction(() => document.getElementById('status')?.textContent === 'ready');
-const call = (fn, ...args) => page.evaluate(([f, a]) => window.bench[f](...a), [fn, args]);
+const call = (fn, ...args) =>
+  page.evaluate(async ([f, a]) => {
+    try {
+      return await window.bench[f](...a);
+    } catch (e) {
+      throw new Error(`${f}: ${e?.name}: ${e?.message}\n${e?.stack ?? ''}`);
+    }
+  }, [fn, args]);
 const log = (...a) => console.error('·', ...a);
 
 log(`generating ${events.toLocaleString('en')} events over ${accounts} accounts`);

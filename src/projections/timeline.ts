@@ -1,0 +1,127 @@
+import { evolve, type AccountState } from '../domain/account';
+import type { RecordedEvent } from '../domain/events';
+import { Money, toAmountString } from '../domain/money';
+import type { LedgerDb } from '../store/db';
+import { EventStore } from '../store/event-store';
+import { JOURNAL } from './projector';
+import type { JournalWindow, LedgerCheckpoint } from './rows';
+
+
+export interface AccountAtPoint {
+  accountId: string;
+  ownerName: string;
+  currency: string;
+  status: 'open' | 'closed';
+  balance: string;
+}
+
+export interface LedgerAtPoint {
+  /** Last global position included (0 = before the first event). */
+  position: number;
+  /** Time of that event, or null before the first. */
+  at: string | null;
+  accounts: AccountAtPoint[];
+}
+
+/** Where a walk along the log stops: at a position, or before the first event later than a time. */
+type Limit = { position: number } | { at: string };
+
+const within = (limit: Limit, position: number, at: string) =>
+  'position' in limit ? position <= limit.position : at <= limit.at;
+
+/**
+ * Replays the whole ledger to a point: the nearest ledger checkpoint at or
+ * before it, then the journal (the imported or rebuilt part of the log), then
+ * the appended events after that: about db.timelineEvery steps at the most.
+ */
+export class LedgerTimeline {
+  private readonly states = new Map<string, AccountState>();
+  private position = 0;
+  private at: string | null = null;
+  private done = false;
+
+  constructor(private readonly db: LedgerDb) {}
+
+  static async at(db: LedgerDb, limit: Limit): Promise<LedgerAtPoint> {
+    return db.transaction('r', [db.meta, db.commits, db.ledgerCheckpoints, db.journal, db.checkpoints], () =>
+      new LedgerTimeline(db).walk(limit),
+    );
+  }
+
+  private async walk(limit: Limit): Promise<LedgerAtPoint> {
+    const store = new EventStore(this.db);
+    const [meta, mark, checkpoint] = await Promise.all([
+      store.meta(),
+      this.db.checkpoints.get(JOURNAL),
+      'position' in limit
+        ? this.db.ledgerCheckpoints.where('position').belowOrEqual(limit.position).last()
+        : this.db.ledgerCheckpoints.where('at').belowOrEqual(limit.at).last(),
+    ]);
+    if (checkpoint) this.seed(checkpoint);
+    const journalEnd = mark?.position ?? 0;
+    // The point lies before the next checkpoint (else that one would have been picked), which bounds the walk.
+    const next = (await this.db.ledgerCheckpoints.where('position').above(this.position).firstKey()) as number | undefined;
+    const end = Math.min(meta.position, 'position' in limit ? limit.position : meta.position, next === undefined ? Infinity : next - 1);
+    if (this.position < journalEnd) {
+      // The window holding the next position starts at or before it.
+      const windowStart = ((await this.db.journal.where('start').belowOrEqual(this.position + 1).lastKey()) as number | undefined) ?? 1;
+      const windows = await this.db.journal.where('start').between(windowStart, Math.min(end, journalEnd), true, true).toArray();
+      for (const window of windows) this.replayWindow(window, journalEnd, limit);
+    }
+    if (!this.done && end > Math.max(this.position, journalEnd)) {
+      for (const event of await store.readAppended(Math.max(this.position, journalEnd) + 1, end)) {
+        this.step(event.position, event.metadata.at, limit, () => this.fromEvent(event));
+      }
+    }
+    return { position: this.position, at: this.at, accounts: this.summary() };
+  }
+
+  private seed(checkpoint: LedgerCheckpoint): void {
+    for (const [accountId, ownerName, currency, status, balance] of checkpoint.accounts) {
+      this.states.set(accountId, { status, accountId, ownerName, currency, balance: new Money(balance) });
+    }
+    this.position = checkpoint.position;
+    this.at = checkpoint.at;
+  }
+
+  private step(position: number, at: string, limit: Limit, apply: () => void): void {
+    if (this.done || !within(limit, position, at)) {
+      this.done = true;
+      return;
+    }
+    apply();
+    this.position = position;
+    this.at = at;
+  }
+
+  private replayWindow(window: JournalWindow, journalEnd: number, limit: Limit): void {
+    const opened = new Map(window.opened.map(([row, ownerName, currency]) => [row, { ownerName, currency }]));
+    const closed = new Set(window.closed);
+    for (let row = 0; row < window.accountIds.length && !this.done; row++) {
+      const position = window.start + row;
+      if (position <= this.position || position > journalEnd) continue;
+      this.step(position, window.ats[row]!, limit, () => {
+        const accountId = window.accountIds[row]!;
+        const before = this.states.get(accountId);
+        const known = before && before.status !== 'none' ? before : undefined;
+        const { ownerName, currency } = opened.get(row) ?? { ownerName: known?.ownerName ?? '', currency: known?.currency ?? 'EUR' };
+        const status = closed.has(row) ? 'closed' : 'open';
+        this.states.set(accountId, { status, accountId, ownerName, currency, balance: new Money(window.balances[row]!) });
+      });
+    }
+  }
+
+  private fromEvent(event: RecordedEvent): void {
+    this.states.set(event.streamId, evolve(this.states.get(event.streamId) ?? { status: 'none' }, event));
+  }
+
+  private summary(): AccountAtPoint[] {
+    const accounts: AccountAtPoint[] = [];
+    for (const state of this.states.values()) {
+      if (state.status === 'none') continue;
+      const { accountId, ownerName, currency, status } = state;
+      accounts.push({ accountId, ownerName, currency, status, balance: toAmountString(state.balance, currency) });
+    }
+    return accounts;
+  }
+}
