@@ -62,6 +62,8 @@ export function replay(events: Iterable<AccountEvent>, from: AccountState = init
 
 /** Decides what a single-account command means, or throws the rule it breaks. */
 export function decide(command: AccountCommand, state: AccountState): AccountEvent[] {
+  // The command id travels into the log's metadata, where import insists on a well-formed id.
+  assertId(command.commandId, 'commandId');
   switch (command.type) {
     case 'OpenAccount': {
       const accountId = assertId(command.data.accountId, 'accountId');
@@ -69,8 +71,9 @@ export function decide(command: AccountCommand, state: AccountState): AccountEve
       const ownerName = parseOwnerName(command.data.ownerName);
       const currency = parseCurrency(command.data.currency);
       const opened: AccountEvent = { type: 'AccountOpened', data: { accountId, ownerName, currency } };
-      const initial = command.data.initialDeposit?.trim();
-      if (!initial) return [opened];
+      // Only an empty field means "no deposit"; anything else obeys the same rules as a deposit.
+      const initial = command.data.initialDeposit;
+      if (initial === undefined || initial === '') return [opened];
       const amount = parseAmount(initial, currency, 'initialDeposit');
       return [
         opened,

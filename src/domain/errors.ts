@@ -92,6 +92,8 @@ export class StorageError extends LedgerError {}
 export class NotFoundError extends LedgerError {
   constructor(message: string) {
     super('NOT_FOUND', message);
+    // Dexie replaces any error named like the DOMException "NotFoundError" thrown inside a transaction with its own.
+    this.name = 'LedgerNotFoundError';
   }
 }
 

@@ -1,11 +1,13 @@
 import { ValidationError } from './errors';
 import type { AccountEvent, AccountEventType } from './events';
-import { parseAmount, parseCurrency, type Currency } from './money';
+import { CURRENCIES, checkAmount, parseCurrency, type Currency } from './money';
 import { assertId, parseOwnerName } from './rules';
 
 type Data = Record<string, unknown>;
 
 const keep = (_checked: unknown, original: string): string => original;
+
+const MOST_DECIMALS = (Object.keys(CURRENCIES) as Currency[]).reduce((a, b) => (CURRENCIES[b] > CURRENCIES[a] ? b : a));
 
 /**
  * Checks that untrusted event data (an imported file, a stored record) has
@@ -20,8 +22,9 @@ export function parseEventData(
   const accountId = assertId(data.accountId, 'data.accountId');
   const amount = (): string => {
     const currency = currencyOf(accountId);
-    // Without a known currency the rules check reports "account does not exist"; use the strictest digits here.
-    parseAmount(data.amount, currency ?? 'JPY', 'data.amount');
+    // Without a known account the rules check refuses the event as "account does not exist". Checking the
+    // amount against the most lenient currency until then keeps that the error reported, not a digits complaint.
+    checkAmount(data.amount, currency ?? MOST_DECIMALS, 'data.amount');
     return data.amount as string;
   };
   const text = (field: string): string => {

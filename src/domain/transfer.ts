@@ -2,7 +2,7 @@ import type { AccountState } from './account';
 import type { Transfer } from './commands';
 import type { TransferReceived, TransferSent } from './events';
 import { parseAmount, toAmountString } from './money';
-import { assertFunds, assertOpen, assertTransferable, parseText } from './rules';
+import { assertFunds, assertId, assertOpen, assertTransferable, parseText } from './rules';
 
 /**
  * A transfer is decided over both accounts at once and yields one event for
@@ -13,6 +13,8 @@ export function decideTransfer(
   from: AccountState,
   to: AccountState,
 ): { sent: TransferSent; received: TransferReceived } {
+  // The command id becomes the transfer id recorded on both streams.
+  const transferId = assertId(command.commandId, 'commandId');
   const { fromAccountId, toAccountId } = command.data;
   const source = assertOpen(from, fromAccountId, 'Source account');
   if (fromAccountId === toAccountId) {
@@ -24,7 +26,6 @@ export function decideTransfer(
   const description = parseText(command.data.description, 'description');
   assertFunds(source, amount);
   const amountText = toAmountString(amount, source.currency);
-  const transferId = command.commandId;
   return {
     sent: {
       type: 'TransferSent',
