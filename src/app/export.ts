@@ -1,23 +1,33 @@
 import type { LedgerDb } from '../store/db';
 import { EventStore } from '../store/event-store';
+import { LogReader } from '../store/log-reader';
 import { FORMAT_NAME, FORMAT_VERSION, exportedEvent } from './export-format';
 
 /**
- * The whole log as one JSON document, one event per line, in global order.
- * Read in one transaction, so the file is a consistent cut of the ledger.
+ * The whole log as one JSON document, one event per line, in global order,
+ * produced a slice at a time as pieces of text (for a Blob: never one giant
+ * string). Read in one transaction, so the file is a consistent cut.
  */
-export async function exportLedger(db: LedgerDb, exportedAt: Date = new Date()): Promise<string> {
+export async function exportLedgerParts(db: LedgerDb, exportedAt: Date = new Date()): Promise<string[]> {
   const store = new EventStore(db);
-  const events = await db.transaction('r', db.commits, db.meta, async () => {
-    const meta = await store.meta();
-    return store.readAllStored(1, meta.position);
+  return db.transaction('r', db.commits, db.meta, async () => {
+    const { position } = await store.meta();
+    const header = JSON.stringify({ format: FORMAT_NAME, version: FORMAT_VERSION, exportedAt: exportedAt.toISOString(), eventCount: position });
+    const parts = [`${header.slice(0, -1)},"events":[`];
+    const reader = new LogReader(db, position);
+    for (let slice = await reader.next(); slice; slice = await reader.next()) {
+      const lines = slice.map((e) => JSON.stringify(exportedEvent(e.streamId, e.stored)));
+      parts.push(`${parts.length === 1 ? '\n' : ',\n'}${lines.join(',\n')}`);
+    }
+    parts.push(parts.length > 1 ? '\n]}\n' : ']}\n');
+    return parts;
   });
-  const header = JSON.stringify({
-    format: FORMAT_NAME,
-    version: FORMAT_VERSION,
-    exportedAt: exportedAt.toISOString(),
-    eventCount: events.length,
-  });
-  const lines = events.map((e) => JSON.stringify(exportedEvent(e.streamId, e.stored)));
-  return `${header.slice(0, -1)},"events":[${lines.length ? `\n${lines.join(',\n')}\n` : ''}]}\n`;
+}
+
+export async function exportLedger(db: LedgerDb, exportedAt: Date = new Date()): Promise<string> {
+  return (await exportLedgerParts(db, exportedAt)).join('');
+}
+
+export async function exportLedgerBlob(db: LedgerDb, exportedAt: Date = new Date()): Promise<Blob> {
+  return new Blob(await exportLedgerParts(db, exportedAt), { type: 'application/json' });
 }

@@ -1,6 +1,6 @@
 import type { LedgerCommand } from '../domain/commands';
 import { verifyProjections, type ProjectionDifference } from '../projections/verify';
-import { exportLedger } from './export';
+import { exportLedger, exportLedgerBlob } from './export';
 import { importLedger, type ImportOptions, type ImportResult } from './import';
 import { Ledger, type CommandResult, type LedgerOptions } from './ledger';
 import { LedgerQueries } from './queries';
@@ -46,6 +46,11 @@ export class LedgerService {
 
   exportJson(): Promise<string> {
     return exportLedger(this.ledger.db, this.ledger.clock());
+  }
+
+  /** The export as a file, built from slices: the form to download a large ledger in. */
+  exportBlob(): Promise<Blob> {
+    return exportLedgerBlob(this.ledger.db, this.ledger.clock());
   }
 
   importJson(source: string | Blob, options: ImportOptions = {}): Promise<ImportResult> {

@@ -1,6 +1,7 @@
 import type { RecordedEvent } from '../domain/events';
 import type { LedgerDb, ProjectionCheckpoint } from '../store/db';
-import { EventStore } from '../store/event-store';
+import { EventStore, toRecorded } from '../store/event-store';
+import { LogReader } from '../store/log-reader';
 import { ProjectionBuilder } from './fold';
 import type { AccountRow, CheckpointAccount } from './rows';
 
@@ -74,11 +75,16 @@ export class Projector {
     return this.db.transaction('rw', [commits, meta, accounts, history, ledgerCheckpoints, journal, checkpoints], async () => {
       const { position } = await this.store.meta();
       const builder = fullBuilder(this.db);
-      const events = await this.store.readAll(1, position);
-      for (const event of events) builder.apply(event);
       await this.clear();
+      const reader = new LogReader(this.db, position);
+      let count = 0;
+      for (let slice = await reader.next(); slice; slice = await reader.next()) {
+        for (const { streamId, stored } of slice) builder.apply(toRecorded(streamId, stored));
+        count += slice.length;
+        await this.writeBuild(builder, null);
+      }
       await this.writeBuild(builder, { position });
-      return { events: events.length };
+      return { events: count };
     });
   }
 

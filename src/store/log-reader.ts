@@ -1,0 +1,58 @@
+import type { CommitRecord, LedgerDb } from './db';
+import type { LoggedEvent } from './event-store';
+
+/** Records read per query. */
+const PAGE = 256;
+
+interface Open {
+  record: CommitRecord;
+  next: number;
+}
+
+/**
+ * Reads the whole log in global position order, a slice at a time. Records
+ * are grouped per stream, so they are fetched in order of their first
+ * position; an event can be handed out once every record that starts at or
+ * before it has been read. Only the records still being merged stay in memory.
+ */
+export class LogReader {
+  private readonly open: Open[] = [];
+  private after = 0;
+  private exhausted = false;
+
+  constructor(
+    private readonly db: LedgerDb,
+    private readonly toPosition: number,
+  ) {}
+
+  /** The next events in position order, or null when the log (up to toPosition) is done. */
+  async next(): Promise<LoggedEvent[] | null> {
+    while (!this.exhausted) {
+      const records = await this.db.commits.where('position').between(this.after, this.toPosition, false, true).limit(PAGE).toArray();
+      if (records.length < PAGE) this.exhausted = true;
+      for (const record of records) this.open.push({ record, next: 0 });
+      if (records.length) this.after = records[records.length - 1]!.position;
+      // Every unread record starts after `this.after`, so nothing still unread can come before it.
+      const slice = this.take(this.exhausted ? this.toPosition : this.after);
+      if (slice.length) return slice;
+    }
+    const rest = this.take(this.toPosition);
+    return rest.length ? rest : null;
+  }
+
+  private take(upTo: number): LoggedEvent[] {
+    const slice: LoggedEvent[] = [];
+    for (const open of this.open) {
+      const { events, streamId } = open.record;
+      while (open.next < events.length && events[open.next]!.position <= upTo) {
+        slice.push({ streamId, stored: events[open.next++]! });
+      }
+    }
+    // Drop finished records, and anything past the end the caller asked for.
+    for (let i = this.open.length - 1; i >= 0; i--) {
+      const open = this.open[i]!;
+      if (open.next >= open.record.events.length || open.record.events[open.next]!.position > this.toPosition) this.open.splice(i, 1);
+    }
+    return slice.sort((a, b) => a.stored.position - b.stored.position);
+  }
+}
