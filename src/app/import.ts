@@ -5,6 +5,7 @@ import { LedgerCheck } from '../domain/ledger-check';
 import type { ProjectionBuilder } from '../projections/fold';
 import { Projector, fullBuilder } from '../projections/projector';
 import type { CommitRecord, LedgerDb, SnapshotRecord, StoredEvent } from '../store/db';
+import { CommandBuckets } from '../store/command-index';
 import { headOf, storageFailure } from '../store/event-store';
 import { DEFAULT_SNAPSHOT_EVERY, SNAPSHOT_SCHEMA_VERSION, serializeState } from '../store/snapshots';
 import { EventReader, NEED_MORE, NotLineLayout, checkCount } from './import-source';
@@ -41,6 +42,7 @@ class ImportWriter {
   private ready: CommitRecord[] = [];
   private snapshots: SnapshotRecord[] = [];
   private readonly heads = new Map<string, CommitRecord>();
+  private readonly commands = new CommandBuckets();
   readonly builder: ProjectionBuilder;
   private readonly projector: Projector;
 
@@ -57,14 +59,14 @@ class ImportWriter {
     const id = event.streamId;
     let record = this.open.get(id);
     if (!record || record.events.length >= IMPORT_RECORD_EVENTS) {
-      record = { streamId: id, version: stored.version, lastVersion: stored.version, position: stored.position, commandIds: [], events: [] };
+      record = { streamId: id, version: stored.version, lastVersion: stored.version, position: stored.position, events: [] };
       this.open.set(id, record);
       this.heads.set(id, record);
       this.ready.push(record);
     }
     record.events.push(stored);
     record.lastVersion = stored.version;
-    if (!record.commandIds.includes(stored.metadata.commandId)) record.commandIds.push(stored.metadata.commandId);
+    this.commands.add(stored.metadata.commandId, id, stored.version);
     this.builder.apply(event);
     if (this.snapshotEvery > 0 && event.version % this.snapshotEvery === 0) {
       const state = this.check.accountStates().get(id);
@@ -89,6 +91,7 @@ class ImportWriter {
     await this.projector.writeBuild(this.builder, final && { position: final.position });
     if (!final) return;
     await this.db.streams.bulkAdd([...this.heads.values()].map(headOf));
+    await this.db.commandBuckets.bulkAdd(this.commands.records());
     await this.db.meta.put({ key: 'log', position: final.position, lastAt: final.lastAt });
   }
 }

@@ -74,8 +74,14 @@ export class Ledger {
   /** Opens the database and repairs read models left behind by an older app version. */
   static async open(name = 'ledger', options: LedgerOptions = {}): Promise<Ledger> {
     const ledger = new Ledger(new LedgerDb(name, options.timelineEvery ? { timelineEvery: options.timelineEvery } : {}), options);
-    await ledger.db.open();
-    if (!(await ledger.projector.isCurrent())) await ledger.projector.rebuild();
+    try {
+      await ledger.db.open();
+      if (!(await ledger.projector.isCurrent())) await ledger.projector.rebuild();
+    } catch (error) {
+      // Nobody gets the ledger to close, and an open connection would block other tabs' upgrades and deletes.
+      ledger.close();
+      throw error;
+    }
     return ledger;
   }
 

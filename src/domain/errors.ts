@@ -97,6 +97,16 @@ export class NotFoundError extends LedgerError {
   }
 }
 
+/**
+ * An untrusted value as a message shows it: JSON-quoted and cut short, so a
+ * hostile 100,000-character field cannot become a 100,000-character message.
+ */
+export function quoted(value: unknown, max = 40): string {
+  // JSON would write Infinity (a 1e400 in a file) as null.
+  const text = typeof value === 'number' ? String(value) : (JSON.stringify(value) ?? String(value));
+  return text.length > max ? `${text.slice(0, max)}…` : text;
+}
+
 export function assertNever(value: never, what = 'value'): never {
   throw new Error(`Unexpected ${what}: ${JSON.stringify(value)}`);
 }

@@ -1,4 +1,5 @@
 import Dexie, { type Table } from 'dexie';
+import type { CommandBucket, CommandRecord } from './command-index';
 import type { AccountEventType, EventMetadata } from '../domain/events';
 import { TIMELINE_EVERY, type AccountRow, type HistoryPage, type JournalWindow, type LedgerCheckpoint } from '../projections/rows';
 
@@ -25,7 +26,6 @@ export interface CommitRecord {
   lastVersion: number;
   /** Position of the first event; every event in the record is at or after it. */
   position: number;
-  commandIds: string[];
   events: StoredEvent[];
 }
 
@@ -66,6 +66,8 @@ export type LedgerDbOptions = NonNullable<ConstructorParameters<typeof Dexie>[1]
 
 export class LedgerDb extends Dexie {
   commits!: Table<CommitRecord, [string, number]>;
+  commands!: Table<CommandRecord, string>;
+  commandBuckets!: Table<CommandBucket, number>;
   streams!: Table<StreamHead, string>;
   meta!: Table<LogMeta, string>;
   snapshots!: Table<SnapshotRecord, [string, number]>;
@@ -83,7 +85,9 @@ export class LedgerDb extends Dexie {
     super(name, dexieOptions);
     this.timelineEvery = timelineEvery;
     this.version(1).stores({
-      commits: '[streamId+version], position, *commandIds',
+      commits: '[streamId+version], position',
+      commands: 'commandId',
+      commandBuckets: 'bucket',
       streams: 'streamId',
       meta: 'key',
       snapshots: '[streamId+version]',
@@ -99,6 +103,8 @@ export class LedgerDb extends Dexie {
   get writeTables(): Table[] {
     return [
       this.commits,
+      this.commands,
+      this.commandBuckets,
       this.streams,
       this.meta,
       this.snapshots,

@@ -2,6 +2,7 @@ import Dexie from 'dexie';
 import { ConcurrencyError, StorageError } from '../domain/errors';
 import { SCHEMA_VERSIONS, type AccountEvent, type EventMetadata, type RecordedEvent } from '../domain/events';
 import { upcast } from '../domain/upcast';
+import { findCommand, type CommandRecord } from './command-index';
 import type { CommitRecord, LedgerDb, LogMeta, StoredEvent, StreamHead } from './db';
 
 export interface PendingEvent {
@@ -62,9 +63,24 @@ export function toCommitRecord(streamId: string, events: RecordedEvent[]): Commi
     version: first.version,
     lastVersion: last.version,
     position: first.position,
-    commandIds: [...new Set(events.map((e) => e.metadata.commandId))],
     events: events.map(toStored),
   };
+}
+
+/** The command index rows for freshly appended records: each command, the streams and versions it wrote. */
+function commandsOf(records: CommitRecord[]): CommandRecord[] {
+  const byId = new Map<string, CommandRecord>();
+  for (const record of records) {
+    for (const event of record.events) {
+      const id = event.metadata.commandId;
+      let row = byId.get(id);
+      if (!row) byId.set(id, (row = { commandId: id, refs: [] }));
+      const ref = row.refs.find((r) => r[0] === record.streamId);
+      if (ref) ref[2] = event.version;
+      else row.refs.push([record.streamId, event.version, event.version]);
+    }
+  }
+  return [...byId.values()];
 }
 
 /** The head a commit record leaves its stream at. */
@@ -147,12 +163,13 @@ export class EventStore {
         throw error;
       }
       await this.db.streams.bulkPut(records.map(headOf));
+      await this.db.commands.bulkPut(commandsOf(records));
       await this.db.meta.put({ key: 'log', position, lastAt: stamp });
       return recorded;
     };
     if (Dexie.currentTransaction) return run();
     try {
-      return await this.db.transaction('rw', this.db.commits, this.db.streams, this.db.meta, run);
+      return await this.db.transaction('rw', this.db.commits, this.db.commands, this.db.streams, this.db.meta, run);
     } catch (error) {
       throw storageFailure(error);
     }
@@ -220,9 +237,12 @@ export class EventStore {
 
   /** The events an earlier command wrote, for idempotent retries; empty when the id is new. */
   async eventsOfCommand(commandId: string): Promise<RecordedEvent[]> {
-    const records = await this.db.commits.where('commandIds').equals(commandId).toArray();
-    return records
-      .flatMap((r) => r.events.filter((e) => e.metadata.commandId === commandId).map((e) => toRecorded(r.streamId, e)))
+    const refs = await findCommand(this.db, commandId);
+    if (!refs) return [];
+    const events = await Promise.all(refs.map(([streamId, from, to]) => this.readStream(streamId, from, to)));
+    return events
+      .flat()
+      .filter((e) => e.metadata.commandId === commandId)
       .sort((a, b) => a.position - b.position);
   }
 }

@@ -1,18 +1,15 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import type { Ledger } from '../../src/app/ledger';
+import { describe, expect, it } from 'vitest';
 import { ConcurrencyError, DomainError } from '../../src/domain/errors';
 import { LedgerQueries } from '../../src/app/queries';
 import { verifyProjections } from '../../src/projections/verify';
-import { close, deleteLedger, deposit, open, openLedger, transfer, withdraw } from '../support/ledger';
+import { close, deposit, open, transfer, withdraw } from '../support/ledger';
+import { useLedgers } from '../support/store';
 
-let ledger: Ledger;
-afterEach(async () => {
-  if (ledger) await deleteLedger(ledger);
-});
+const ledgers = useLedgers();
 
 describe('event store', () => {
   it('appends commands as events with contiguous versions and gap-free positions', async () => {
-    ledger = await openLedger();
+    const ledger = await ledgers.open();
     await ledger.execute(open('a', 'Ada', 'EUR', '100'));
     await ledger.execute(open('b', 'Bob', 'EUR'));
     await ledger.execute(transfer('a', 'b', '30.50'));
@@ -34,7 +31,7 @@ describe('event store', () => {
   });
 
   it('refuses a stale expected version with a ConcurrencyError', async () => {
-    ledger = await openLedger();
+    const ledger = await ledgers.open();
     await ledger.execute(open('a'));
     const event = { type: 'MoneyDeposited' as const, data: { accountId: 'a', amount: '1.00', description: '' } };
     const append = { streamId: 'a', expectedVersion: 0, events: [{ event, metadata: { eventId: 'e1', commandId: 'c1' } }] };
@@ -43,14 +40,14 @@ describe('event store', () => {
   });
 
   it('refuses a withdrawal above the balance and writes nothing', async () => {
-    ledger = await openLedger();
+    const ledger = await ledgers.open();
     await ledger.execute(open('a', 'Ada', 'EUR', '10'));
     await expect(ledger.execute(withdraw('a', '10.01'))).rejects.toMatchObject({ code: 'INSUFFICIENT_FUNDS' });
     expect((await ledger.store.meta()).position).toBe(2);
   });
 
   it('takes a repeated command id once and returns the first result', async () => {
-    ledger = await openLedger();
+    const ledger = await ledgers.open();
     await ledger.execute(open('a'));
     const command = deposit('a', '5');
     const first = await ledger.execute(command);
@@ -61,7 +58,7 @@ describe('event store', () => {
   });
 
   it('closes an account with zero balance and then refuses everything', async () => {
-    ledger = await openLedger();
+    const ledger = await ledgers.open();
     await ledger.execute(open('a'));
     await ledger.execute(close('a'));
     await expect(ledger.execute(deposit('a', '1'))).rejects.toBeInstanceOf(DomainError);

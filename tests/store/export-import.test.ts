@@ -1,0 +1,182 @@
+import { describe, expect, it } from 'vitest';
+import { exportLedger } from '../../src/app/export';
+import { importLedger, type ImportProgress } from '../../src/app/import';
+import type { Ledger } from '../../src/app/ledger';
+import { LedgerQueries } from '../../src/app/queries';
+import { ImportError } from '../../src/domain/errors';
+import { verifyProjections } from '../../src/projections/verify';
+import { deposit, open } from '../support/ledger';
+import { dumpDb, runMixedHistory, useLedgers } from '../support/store';
+
+const ledgers = useLedgers();
+const AT = new Date('2030-01-01T00:00:00.000Z');
+
+async function mixedLedger(): Promise<Ledger> {
+  const ledger = await ledgers.open({ snapshotEvery: 3 });
+  await runMixedHistory(ledger);
+  return ledger;
+}
+
+/** A ledger with a history of its own, unrelated to the mixed one. */
+async function otherLedger(): Promise<Ledger> {
+  const ledger = await ledgers.open({ snapshotEvery: 3 });
+  await ledger.execute(open('zed', 'Zed', 'CHF', '9'));
+  for (let i = 0; i < 3; i++) await ledger.execute(deposit('zed', '1'));
+  return ledger;
+}
+
+/** A valid export of one account with `count` deposits of 0.01, written without running a ledger. */
+function depositsExport(count: number): string {
+  const at = (i: number) => new Date(Date.UTC(2026, 0, 1) + i * 1000).toISOString();
+  const event = (i: number, type: string, data: object) => ({
+    position: i + 1,
+    streamId: 'big',
+    version: i + 1,
+    type,
+    schemaVersion: 2,
+    data: { accountId: 'big', ...data },
+    metadata: { eventId: `e${i}`, commandId: `c${i}`, at: at(i) },
+  });
+  const events = [event(0, 'AccountOpened', { ownerName: 'Big', currency: 'EUR' })];
+  for (let i = 1; i <= count; i++) events.push(event(i, 'MoneyDeposited', { amount: '0.01', description: '' }));
+  return JSON.stringify({ format: 'ledger-events', version: 1, exportedAt: AT.toISOString(), eventCount: events.length, events });
+}
+
+/** What the read side shows: every account row and every account's full transaction history. */
+async function readSide(ledger: Ledger) {
+  const queries = new LedgerQueries(ledger.db);
+  const { rows } = await queries.listAccounts({ limit: 1000 });
+  const histories = await Promise.all(rows.map(async (r) => (await queries.transactions(r.accountId, { limit: 1000 })).rows));
+  return { rows, histories };
+}
+
+describe('an export', () => {
+  it('is one JSON document: format, version, count, and every event in global order with string amounts', async () => {
+    const source = await mixedLedger();
+
+    const doc = JSON.parse(await exportLedger(source.db, AT)) as { events: { position: number; data: Record<string, unknown> }[] };
+
+    expect(doc).toMatchObject({ format: 'ledger-events', version: 1, exportedAt: AT.toISOString(), eventCount: 14 });
+    expect(doc.events.map((e) => e.position)).toEqual(Array.from({ length: 14 }, (_, i) => i + 1));
+    const amounts = doc.events.flatMap((e) => ('amount' in e.data ? [e.data.amount] : []));
+    expect(amounts).toHaveLength(10);
+    for (const amount of amounts) expect(amount).toMatch(/^\d+\.\d{2}$/);
+  });
+});
+
+describe('importing an export into an empty ledger', () => {
+  it('reproduces the log, the export text, the read models and every account', async () => {
+    const source = await mixedLedger();
+    const text = await exportLedger(source.db, AT);
+    const copy = await ledgers.open({ snapshotEvery: 3 });
+
+    await expect(importLedger(copy.db, text, { snapshotEvery: 3 })).resolves.toEqual({ events: 14, accounts: 3 });
+
+    expect(await copy.store.readAllStored()).toEqual(await source.store.readAllStored());
+    expect(await copy.store.meta()).toEqual(await source.store.meta());
+    const later = new Date('2031-06-01T12:00:00.000Z');
+    expect((await exportLedger(copy.db, later)).replace(later.toISOString(), AT.toISOString())).toBe(text);
+    expect(await readSide(copy)).toEqual(await readSide(source));
+    expect(await verifyProjections(copy.db)).toEqual([]);
+    for (const id of ['alice', 'bob', 'carol']) expect(await copy.loadAccount(id)).toEqual(await source.loadAccount(id));
+  });
+
+  it('keeps the ledger usable: versions continue and earlier command ids are still recognised', async () => {
+    const source = await mixedLedger();
+    const copy = await ledgers.open();
+    await importLedger(copy.db, await exportLedger(source.db, AT));
+    const [firstEvent] = await source.store.readAll(1, 1);
+
+    const { events } = await copy.execute(deposit('alice', '1'));
+    const retried = await copy.execute({ ...deposit('alice', '1'), commandId: firstEvent!.metadata.commandId });
+
+    expect(events.map((e) => [e.version, e.position])).toEqual([[7, 15]]);
+    expect(retried.duplicate).toBe(true);
+    expect(retried.events).toEqual(await source.store.eventsOfCommand(firstEvent!.metadata.commandId));
+  });
+
+  it('accepts the export of an empty ledger', async () => {
+    const empty = await ledgers.open();
+    const copy = await ledgers.open();
+
+    await expect(importLedger(copy.db, await exportLedger(empty.db, AT))).resolves.toEqual({ events: 0, accounts: 0 });
+    expect(await exportLedger(copy.db, AT)).toBe(await exportLedger(empty.db, AT));
+  });
+
+  it('reports progress that only moves forward and ends once, with every event done', async () => {
+    const source = await mixedLedger();
+    const copy = await ledgers.open();
+    const reports: ImportProgress[] = [];
+
+    await importLedger(copy.db, await exportLedger(source.db, AT), { onProgress: (p) => reports.push({ ...p }) });
+
+    expect(reports.map((r) => r.phase)).toContain('writing');
+    expect(reports.filter((r) => r.phase === 'done')).toEqual([{ phase: 'done', done: 14, total: 14 }]);
+    expect(reports[reports.length - 1]?.phase).toBe('done');
+    reports.forEach((r, i) => expect(r.done).toBeGreaterThanOrEqual(reports[i - 1]?.done ?? 0));
+  });
+});
+
+describe('importing into a ledger that has events', () => {
+  it('is refused with IMPORT_NOT_EMPTY and changes nothing', async () => {
+    const source = await mixedLedger();
+    const target = await otherLedger();
+    const before = await dumpDb(target.db);
+
+    const refused = importLedger(target.db, await exportLedger(source.db, AT));
+
+    await expect(refused).rejects.toBeInstanceOf(ImportError);
+    await expect(refused).rejects.toMatchObject({ code: 'IMPORT_NOT_EMPTY' });
+    expect(await dumpDb(target.db)).toEqual(before);
+  });
+
+  it("replaces the whole ledger in 'replace' mode: log, snapshots, read models and command ids", async () => {
+    const source = await mixedLedger();
+    const target = await otherLedger();
+    const [zedCommand] = await target.store.readAll(1, 1);
+    const text = await exportLedger(source.db, AT);
+
+    await importLedger(target.db, text, { mode: 'replace' });
+
+    expect(await exportLedger(target.db, AT)).toBe(text);
+    expect(await target.store.readAllStored()).toEqual(await source.store.readAllStored());
+    expect(await readSide(target)).toEqual(await readSide(source));
+    expect(await target.db.snapshots.where('streamId').equals('zed').count()).toBe(0);
+    expect(await target.store.eventsOfCommand(zedCommand!.metadata.commandId)).toEqual([]);
+    expect(await verifyProjections(target.db)).toEqual([]);
+  });
+});
+
+describe('a cancelled import', () => {
+  it('is refused with IMPORT_CANCELLED when the signal is already aborted, and writes nothing', async () => {
+    const source = await mixedLedger();
+    const copy = await ledgers.open();
+    const before = await dumpDb(copy.db);
+    const controller = new AbortController();
+    controller.abort();
+
+    const cancelled = importLedger(copy.db, await exportLedger(source.db, AT), { signal: controller.signal });
+
+    await expect(cancelled).rejects.toBeInstanceOf(ImportError);
+    await expect(cancelled).rejects.toMatchObject({ code: 'IMPORT_CANCELLED' });
+    expect(await dumpDb(copy.db)).toEqual(before);
+  });
+
+  it('stops at the next slice once aborted, and leaves a ledger it would have replaced untouched', async () => {
+    const target = await otherLedger();
+    const before = await exportLedger(target.db, AT);
+    const controller = new AbortController();
+    const reportsAfterAbort: ImportProgress[] = [];
+
+    const cancelled = importLedger(target.db, depositsExport(6_000), {
+      mode: 'replace',
+      signal: controller.signal,
+      onProgress: (progress) => (controller.signal.aborted ? reportsAfterAbort.push(progress) : controller.abort()),
+    });
+
+    await expect(cancelled).rejects.toMatchObject({ code: 'IMPORT_CANCELLED' });
+    expect(reportsAfterAbort).toEqual([]);
+    expect(await exportLedger(target.db, AT)).toBe(before);
+    expect(await verifyProjections(target.db)).toEqual([]);
+  });
+});
