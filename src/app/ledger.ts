@@ -103,13 +103,20 @@ export class Ledger {
     let result: CommandResult;
     try {
       result = await this.db.transaction('rw', this.db.writeTables, async () => {
-        const earlier = await this.store.eventsOfCommand(command.commandId);
+        // The idempotency check and the loads are independent reads: issue them together.
+        const [earlier, appends] = await Promise.all([
+          this.store.eventsOfCommand(command.commandId),
+          this.decide(command, touched).then(
+            (value) => ({ value }),
+            (error: unknown) => ({ error }),
+          ),
+        ]);
         if (earlier.length > 0) return { commandId: command.commandId, events: earlier, duplicate: true };
-        const appends = await this.decide(command, touched);
+        if ('error' in appends) throw appends.error;
         const at = this.clock().toISOString();
-        const events = await this.store.append(appends, at);
+        const events = await this.store.append(appends.value, at);
         await this.projector.applyInline(events);
-        await this.snapshotIfDue(appends, events);
+        await this.snapshotIfDue(appends.value, events);
         for (const event of events) {
           const before = touched.get(event.streamId)!;
           touched.set(event.streamId, {

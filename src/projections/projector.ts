@@ -32,15 +32,16 @@ export class Projector {
     const rows = (await this.db.accounts.bulkGet(ids)).filter((r): r is AccountRow => r !== undefined);
     const builder = new ProjectionBuilder(rows);
     for (const event of events) builder.apply(event);
-    await this.db.accounts.bulkPut(builder.rows());
-    if (builder.pages.length > 0) await this.db.history.bulkPut(builder.pages);
+    const writes: Promise<unknown>[] = [this.db.accounts.bulkPut(builder.rows())];
+    if (builder.pages.length > 0) writes.push(this.db.history.bulkPut(builder.pages));
     // One ledger checkpoint each time the log passes a multiple of timelineEvery: rare, so reading every row is fine.
     const every = this.db.timelineEvery;
     if (Math.floor((first.position - 1) / every) < Math.floor(last.position / every)) {
       const all = await this.db.accounts.orderBy('openedPosition').toArray();
-      await this.db.ledgerCheckpoints.put({ position: last.position, at: last.metadata.at, accounts: all.map(checkpointAccount) });
+      writes.push(this.db.ledgerCheckpoints.put({ position: last.position, at: last.metadata.at, accounts: all.map(checkpointAccount) }));
     }
-    await this.markCurrent(last.position);
+    writes.push(this.markCurrent(last.position));
+    await Promise.all(writes);
   }
 
   private markCurrent(position: number, journal?: number): Promise<unknown> {

@@ -127,8 +127,8 @@ export class EventStore {
    */
   async append(appends: StreamAppend[], at: string): Promise<RecordedEvent[]> {
     const run = async (): Promise<RecordedEvent[]> => {
-      const meta = await this.meta();
-      const heads = await this.db.streams.bulkGet(appends.map((a) => a.streamId));
+      // Requests are issued together and answered in order: one round trip instead of several.
+      const [meta, heads] = await Promise.all([this.meta(), this.db.streams.bulkGet(appends.map((a) => a.streamId))]);
       appends.forEach((a, i) => {
         const actual = heads[i]?.version ?? 0;
         if (actual !== a.expectedVersion) throw new ConcurrencyError(a.streamId, a.expectedVersion, actual);
@@ -152,19 +152,20 @@ export class EventStore {
         if (batch.length > 0) records.push(toCommitRecord(a.streamId, batch));
         recorded.push(...batch);
       }
-      try {
-        // `add` (never `put`): a duplicate [streamId+version] is refused by IndexedDB itself.
-        await this.db.commits.bulkAdd(records);
-      } catch (error) {
+      // `add` (never `put`): a duplicate [streamId+version] is refused by IndexedDB itself.
+      const added = this.db.commits.bulkAdd(records).catch(async (error: unknown) => {
         if (error instanceof Dexie.BulkError || (error as Error).name === 'ConstraintError') {
           const a = appends[0]!;
           throw new ConcurrencyError(a.streamId, a.expectedVersion, await this.streamVersion(a.streamId));
         }
         throw error;
-      }
-      await this.db.streams.bulkPut(records.map(headOf));
-      await this.db.commands.bulkPut(commandsOf(records));
-      await this.db.meta.put({ key: 'log', position, lastAt: stamp });
+      });
+      await Promise.all([
+        added,
+        this.db.streams.bulkPut(records.map(headOf)),
+        this.db.commands.bulkPut(commandsOf(records)),
+        this.db.meta.put({ key: 'log', position, lastAt: stamp }),
+      ]);
       return recorded;
     };
     if (Dexie.currentTransaction) return run();
