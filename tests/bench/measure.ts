@@ -20,11 +20,12 @@ export async function timed<T>(work: () => Promise<T>): Promise<{ ms: number; va
  * Watches the main thread while work runs: the longest gap between 10 ms
  * timer ticks says how long the page was unresponsive; the heap is sampled too.
  */
-export function watchMainThread(): () => { longestStallMs: number; peakHeapMb: number | null } {
+export function watchMainThread(): () => { longestStallMs: number; peakHeapMb: number | null; heapGrowthMb: number | null } {
   let last = performance.now();
   let longest = 0;
-  let peak = 0;
   const heap = () => (performance as unknown as { memory?: { usedJSHeapSize: number } }).memory?.usedJSHeapSize;
+  const before = heap() ?? 0;
+  let peak = before;
   const timer = setInterval(() => {
     const now = performance.now();
     longest = Math.max(longest, now - last - 10);
@@ -33,7 +34,12 @@ export function watchMainThread(): () => { longestStallMs: number; peakHeapMb: n
   }, 10);
   return () => {
     clearInterval(timer);
-    return { longestStallMs: Math.max(0, longest), peakHeapMb: heap() === undefined ? null : peak / 2 ** 20 };
+    const known = heap() !== undefined;
+    return {
+      longestStallMs: Math.max(0, longest),
+      peakHeapMb: known ? peak / 2 ** 20 : null,
+      heapGrowthMb: known ? (peak - before) / 2 ** 20 : null,
+    };
   };
 }
 
