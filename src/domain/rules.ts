@@ -1,5 +1,5 @@
 import { DomainError, ValidationError } from './errors';
-import { Money, type Currency } from './money';
+import { Money, toAmountString, type Currency } from './money';
 import type { AccountState, OpenAccountState } from './account';
 
 /**
@@ -66,7 +66,7 @@ export function assertFunds(state: OpenAccountState, amount: Money): void {
   if (amount.gt(state.balance)) {
     throw new DomainError(
       'INSUFFICIENT_FUNDS',
-      `Insufficient funds: the balance is ${state.balance.toFixed()} ${state.currency}, ${amount.toFixed()} ${state.currency} was requested.`,
+      `Insufficient funds: the balance is ${toAmountString(state.balance, state.currency)} ${state.currency}, ${toAmountString(amount, state.currency)} ${state.currency} was requested.`,
     );
   }
 }
@@ -75,7 +75,7 @@ export function assertZeroBalance(state: OpenAccountState): void {
   if (!state.balance.isZero()) {
     throw new DomainError(
       'BALANCE_NOT_ZERO',
-      `Only an account with a zero balance can be closed; this one holds ${state.balance.toFixed()} ${state.currency}.`,
+      `Only an account with a zero balance can be closed; this one holds ${toAmountString(state.balance, state.currency)} ${state.currency}.`,
     );
   }
 }

@@ -73,7 +73,7 @@ describe('LedgerCheck: the account rules on replay', () => {
 
   it('refuses an overdraft on replay', () => {
     const log = new RawLog().open('a').deposit('a', '10.00').withdraw('a', '10.01');
-    expectRefused(log.events, { eventIndex: 2, field: 'data.amount', message: /Insufficient funds: the balance is 10 EUR/ });
+    expectRefused(log.events, { eventIndex: 2, field: 'data.amount', message: /Insufficient funds: the balance is 10\.00 EUR/ });
   });
 
   it('accepts withdrawing exactly the balance', () => {
@@ -88,7 +88,7 @@ describe('LedgerCheck: the account rules on replay', () => {
 
   it('refuses closing an account that holds money', () => {
     const log = new RawLog().open('a').deposit('a', '10.00').close('a');
-    expectRefused(log.events, { eventIndex: 2, field: 'type', message: 'zero balance can be closed; this one holds 10 EUR' });
+    expectRefused(log.events, { eventIndex: 2, field: 'type', message: 'zero balance can be closed; this one holds 10.00 EUR' });
   });
 });
 

@@ -55,7 +55,7 @@ describe('account lifecycle rules', () => {
   it('refuses to close an account that received a transfer it still holds', () => {
     given([opened('a'), opened('b'), received('a', 'b', '7.00')])
       .when(closeAccount('a'))
-      .thenThrows(DomainError, 'BALANCE_NOT_ZERO', 'holds 7 EUR');
+      .thenThrows(DomainError, 'BALANCE_NOT_ZERO', 'holds 7.00 EUR');
   });
 });
 
@@ -63,7 +63,7 @@ describe('no overdraft', () => {
   it('refuses a withdrawal above the balance, naming balance and request', () => {
     given([opened('a'), deposited('a', '10.00')])
       .when(withdraw('a', '10.01'))
-      .thenThrows(DomainError, 'INSUFFICIENT_FUNDS', /balance is 10 EUR.*10\.01 EUR was requested/);
+      .thenThrows(DomainError, 'INSUFFICIENT_FUNDS', /balance is 10\.00 EUR.*10\.01 EUR was requested/);
   });
 
   it('refuses any withdrawal from an empty account', () => {
@@ -73,7 +73,7 @@ describe('no overdraft', () => {
   it('refuses a withdrawal that earlier withdrawals made uncovered', () => {
     given([opened('a'), deposited('a', '50.00'), withdrawn('a', '30.00'), sent('a', 'b', '15.00')])
       .when(withdraw('a', '5.01'))
-      .thenThrows(DomainError, 'INSUFFICIENT_FUNDS', 'the balance is 5 EUR');
+      .thenThrows(DomainError, 'INSUFFICIENT_FUNDS', 'the balance is 5.00 EUR');
   });
 
   it('refuses a transfer above the balance', () => {
