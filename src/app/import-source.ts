@@ -1,4 +1,4 @@
-import { ImportError } from '../domain/errors';
+import { ImportError, quoted } from '../domain/errors';
 import { EXPORT_KEYS, FORMAT_NAME, FORMAT_VERSION } from './export-format';
 
 /** Raised when a file is valid JSON but not laid out one event per line; the importer then parses it whole. */
@@ -18,11 +18,11 @@ export function checkHeader(doc: unknown): Record<string, unknown> {
   if (d.version !== FORMAT_VERSION) {
     throw new ImportError(
       'IMPORT_INVALID',
-      `Export format version ${JSON.stringify(d.version)} is not supported (this app reads version ${FORMAT_VERSION}).`,
+      `Export format version ${quoted(d.version)} is not supported (this app reads version ${FORMAT_VERSION}).`,
     );
   }
   for (const key of Object.keys(d)) {
-    if (!EXPORT_KEYS.has(key)) throw new ImportError('IMPORT_INVALID', `Unknown top-level field "${key}".`);
+    if (!EXPORT_KEYS.has(key)) throw new ImportError('IMPORT_INVALID', `Unknown top-level field ${quoted(key)}.`);
   }
   if (!Array.isArray(d.events)) throw new ImportError('IMPORT_INVALID', '"events" must be an array.');
   if (d.eventCount !== undefined && (typeof d.eventCount !== 'number' || !Number.isInteger(d.eventCount) || d.eventCount < 0)) {

@@ -90,7 +90,13 @@ class ImportWriter {
     if (this.snapshots.length) await this.db.snapshots.bulkAdd(this.snapshots.splice(0));
     await this.projector.writeBuild(this.builder, final && { position: final.position });
     if (!final) return;
-    await this.db.streams.bulkAdd([...this.heads.values()].map(headOf));
+    // An open Ledger trusts its cached aggregate while the head names the event it last saw. A file picks its
+    // own event ids, so an imported head gets a mark no event id can carry: every cache reloads from this log.
+    const mark = `#import-${crypto.randomUUID()}`;
+    await this.db.streams.bulkAdd([...this.heads.values()].map((record) => {
+      const head = headOf(record);
+      return { ...head, lastEventId: head.lastEventId + mark };
+    }));
     await this.db.commandBuckets.bulkAdd(this.commands.records());
     await this.db.meta.put({ key: 'log', position: final.position, lastAt: final.lastAt });
   }

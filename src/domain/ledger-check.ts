@@ -1,5 +1,5 @@
 import { initialState, evolve, type AccountState } from './account';
-import { DomainError, EventSchemaError, ImportError, LedgerError, ValidationError } from './errors';
+import { DomainError, EventSchemaError, ImportError, LedgerError, ValidationError, quoted } from './errors';
 import { parseEventData } from './event-schema';
 import type { AccountEvent, EventMetadata, RecordedEvent, TransferSent } from './events';
 
@@ -105,18 +105,18 @@ export class LedgerCheck {
     };
     if (!isPlainObject(raw)) return fail('', 'an event must be a JSON object.');
     for (const key of Object.keys(raw)) {
-      if (!EVENT_KEYS.has(key)) fail(key, `unknown field "${key}".`);
+      if (!EVENT_KEYS.has(key)) fail(key, `unknown field ${quoted(key)}.`);
     }
     const missing = missingKey(raw, EVENT_KEYS);
     if (missing !== undefined) fail(missing, `the field "${missing}" is missing.`);
     const position = raw.position;
     if (position !== index + 1) {
-      fail('position', `expected position ${index + 1} (positions are 1, 2, 3… in order), found ${JSON.stringify(position)}.`);
+      fail('position', `expected position ${index + 1} (positions are 1, 2, 3… in order), found ${quoted(position)}.`);
     }
     const streamId = assertId(raw.streamId, 'streamId');
     const expectedVersion = (this.versions.get(streamId) ?? 0) + 1;
     if (raw.version !== expectedVersion) {
-      fail('version', `stream ${streamId} expects version ${expectedVersion} next, found ${JSON.stringify(raw.version)}.`);
+      fail('version', `stream ${streamId} expects version ${expectedVersion} next, found ${quoted(raw.version)}.`);
     }
     if (!isPlainObject(raw.data)) return fail('data', 'data must be a JSON object.');
     const metadata = this.checkMetadata(raw.metadata, fail);
@@ -138,7 +138,7 @@ export class LedgerCheck {
   private checkMetadata(value: unknown, fail: (field: string, message: string) => never): EventMetadata {
     if (!isPlainObject(value)) return fail('metadata', 'metadata must be a JSON object.');
     for (const key of Object.keys(value)) {
-      if (!METADATA_KEYS.has(key)) fail(`metadata.${key}`, `unknown field "metadata.${key}".`);
+      if (!METADATA_KEYS.has(key)) fail(`metadata.${key}`, `unknown field ${quoted(`metadata.${key}`)}.`);
     }
     const missing = missingKey(value, METADATA_KEYS);
     if (missing !== undefined) fail(`metadata.${missing}`, `the field "metadata.${missing}" is missing.`);

@@ -1,5 +1,5 @@
 import Decimal from 'decimal.js';
-import { ValidationError } from './errors';
+import { ValidationError, quoted } from './errors';
 
 /**
  * A private Decimal constructor: enough significant digits that sums of any
@@ -37,7 +37,7 @@ export function parseCurrency(value: unknown, field = 'currency'): Currency {
     throw new ValidationError(
       'CURRENCY_UNKNOWN',
       field,
-      `Unknown currency ${JSON.stringify(value)}; use one of ${Object.keys(CURRENCIES).join(', ')}.`,
+      `Unknown currency ${quoted(value)}; use one of ${Object.keys(CURRENCIES).join(', ')}.`,
     );
   }
   return value;

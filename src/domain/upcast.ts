@@ -1,4 +1,4 @@
-import { EventSchemaError } from './errors';
+import { EventSchemaError, quoted } from './errors';
 import { SCHEMA_VERSIONS, isEventType, type AccountEventType } from './events';
 
 type Data = Record<string, unknown>;
@@ -18,13 +18,13 @@ const UPCASTERS: Record<string, Upcaster> = {
 
 export function upcast(type: unknown, schemaVersion: unknown, data: Data): { type: AccountEventType; data: Data } {
   if (!isEventType(type)) {
-    throw new EventSchemaError('UNKNOWN_EVENT_TYPE', `Unknown event type ${JSON.stringify(type)}.`);
+    throw new EventSchemaError('UNKNOWN_EVENT_TYPE', `Unknown event type ${quoted(type)}.`);
   }
   const current = SCHEMA_VERSIONS[type];
   if (typeof schemaVersion !== 'number' || !Number.isInteger(schemaVersion) || schemaVersion < 1) {
     throw new EventSchemaError(
       'UNSUPPORTED_SCHEMA_VERSION',
-      `${type} has schema version ${JSON.stringify(schemaVersion)}; expected a whole number from 1 to ${current}.`,
+      `${type} has schema version ${quoted(schemaVersion)}; expected a whole number from 1 to ${current}.`,
     );
   }
   if (schemaVersion > current) {

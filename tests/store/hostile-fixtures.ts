@@ -1,3 +1,5 @@
+import type { ErrorCode } from '../../src/domain/errors';
+
 /**
  * Builds export files event by event, so each hostile case starts from a log
  * that is valid and then breaks exactly one thing. Pure TypeScript: the same
@@ -160,3 +162,46 @@ export function largeValidLog(bytes: number, prefix = 'big'): LogFixture {
   }
   return fixture;
 }
+
+// What each hostile case expects, and the ways a case breaks a valid log.
+
+/** Where the import must say the problem is, and words a person would recognise. */
+export interface Expected {
+  eventIndex?: number;
+  field?: string;
+  code?: ErrorCode;
+  message: RegExp;
+}
+
+export interface HostileCase {
+  name: string;
+  text: (layout: Layout) => string;
+  expected: Expected;
+  /** Text that is not a document (not JSON, cut short) has one layout only. */
+  layouts?: readonly Layout[];
+}
+
+export const RAW_TEXT: readonly Layout[] = ['one-line'];
+
+/** events: 0 a opened, 1 a +100.00, 2 b opened, 3 a sends 30.00, 4 b receives 30.00. */
+export const basic = (): LogFixture => new LogFixture().open('a').deposit('a', '100.00').open('b').transfer('a', 'b', '30.00');
+
+const event = (doc: FileDocument, index: number): FileEvent => doc.events[index]!;
+
+/** The basic log with event `index` changed by `change`. */
+export const editEvent = (index: number, change: (e: FileEvent) => void) => (layout: Layout): string =>
+  broken(basic(), (doc) => change(event(doc, index)), layout);
+
+/** The basic log with the whole document changed by `change`. */
+export const editDocument = (change: (doc: FileDocument) => void) => (layout: Layout): string => broken(basic(), change, layout);
+
+/** Keeps the events at `order` (old indexes), renumbered 1..n, as a file that lost or swapped events would. */
+export function reorder(doc: FileDocument, order: number[]): void {
+  doc.events = order.map((i, at) => ({ ...doc.events[i]!, position: at + 1 }));
+  doc.eventCount = doc.events.length;
+}
+
+const RAW = '"@@raw@@"';
+/** JSON.stringify cannot write 1e400 (it is Infinity to JS), so the number goes into the text directly. */
+export const withRaw = (index: number, change: (e: FileEvent, placeholder: string) => void, raw: string) => (layout: Layout): string =>
+  broken(basic(), (doc) => change(event(doc, index), JSON.parse(RAW) as string), layout).replace(RAW, raw);

@@ -7,7 +7,8 @@ import { ImportError } from '../../src/domain/errors';
 import type { LedgerDb } from '../../src/store/db';
 import { verifyProjections } from '../../src/projections/verify';
 import { deleteLedger, deposit, open, openLedger, transfer, withdraw } from '../support/ledger';
-import { HOSTILE_CASES } from './hostile-cases';
+import { SHAPE_CASES } from './hostile-cases';
+import { RULE_CASES } from './hostile-rule-cases';
 import { LAYOUTS, LogFixture, largeValidLog } from './hostile-fixtures';
 
 // A fixed export time, so two exports of the same log are the same bytes.
@@ -59,7 +60,7 @@ describe('import of a hostile file', () => {
     expect(await verifyProjections(seeded.db)).toEqual([]);
   });
 
-  const runs = HOSTILE_CASES.flatMap((c) => (c.layouts ?? LAYOUTS).map((layout) => ({ ...c, layout })));
+  const runs = [...SHAPE_CASES, ...RULE_CASES].flatMap((c) => (c.layouts ?? LAYOUTS).map((layout) => ({ ...c, layout })));
   it.each(runs)('refuses $name ($layout), says where, and changes nothing', async ({ text, layout, expected }) => {
     const prototypeKeys = Object.getOwnPropertyNames(Object.prototype);
     const error = await refusalOf(seeded.db, text(layout));
@@ -111,6 +112,25 @@ describe('import of unusual but valid text', () => {
     await importLedger(ledger.db, fixture.text());
     expect(await ledger.db.accounts.get('old')).toMatchObject({ ownerName: 'Old Timer', balance: '3.00' });
     expect(JSON.parse(await exportLedger(ledger.db, AT)).events).toEqual(fixture.events);
+    expect(await verifyProjections(ledger.db)).toEqual([]);
+    await deleteLedger(ledger);
+  });
+});
+
+describe('a valid import over a ledger that is open', () => {
+  it('is seen by the next command, even when the file reuses the ids of the events it replaces', async () => {
+    const ledger = await openLedger();
+    await ledger.execute(open('a', 'Ada', 'EUR', '100.00'));
+    await ledger.execute(withdraw('a', '10.00'));
+    // The same events, ids and all, but with smaller amounts: a file edited by hand, valid on its own.
+    const edited = JSON.parse(await exportLedger(ledger.db, AT)) as { events: { data: Record<string, unknown> }[] };
+    edited.events[1]!.data.amount = '1.00';
+    edited.events[2]!.data.amount = '1.00';
+    await importLedger(ledger.db, JSON.stringify(edited), { mode: 'replace' });
+
+    await expect(ledger.execute(withdraw('a', '50.00'))).rejects.toMatchObject({ code: 'INSUFFICIENT_FUNDS' });
+    await ledger.execute(deposit('a', '5.00'));
+    expect((await ledger.db.accounts.get('a'))?.balance).toBe('5.00');
     expect(await verifyProjections(ledger.db)).toEqual([]);
     await deleteLedger(ledger);
   });
