@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { defineConfig } from 'vite';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { playwright } from '@vitest/browser-playwright';
+import { pwaPlugins } from './src/pwa/build/plugins.mjs';
 import { CHROMIUM, CHROMIUM_ARGS } from './tests/support/chromium.mjs';
 
 export { CHROMIUM, CHROMIUM_ARGS };
@@ -13,18 +14,25 @@ if (process.env.VITEST && !existsSync(CHROMIUM)) {
 }
 
 export default defineConfig({
-  plugins: [svelte()],
+  plugins: [svelte(), ...pwaPlugins()],
   build: { target: 'es2022', sourcemap: true },
   test: {
     projects: [
       {
         extends: true,
-        test: { name: 'unit', include: ['tests/unit/**/*.test.ts', 'src/**/*.test.ts'], environment: 'node' },
+        test: {
+          name: 'unit',
+          // Groups run one after another: browser projects never compete for the two cores.
+          sequence: { groupOrder: 0 },
+          include: ['tests/unit/**/*.test.ts', 'src/**/*.test.ts'],
+          environment: 'node',
+        },
       },
       {
         extends: true,
         test: {
           name: 'store-node',
+          sequence: { groupOrder: 1 },
           include: ['tests/store/**/*.test.ts'],
           environment: 'node',
           setupFiles: ['fake-indexeddb/auto'],
@@ -34,6 +42,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'store-chromium',
+          sequence: { groupOrder: 2 },
           include: ['tests/store/**/*.test.ts'],
           browser: {
             enabled: true,
@@ -48,6 +57,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'e2e',
+          sequence: { groupOrder: 3 },
           include: ['tests/e2e/**/*.test.ts'],
           environment: 'node',
           globalSetup: ['tests/e2e/global-setup.ts'],
@@ -55,6 +65,20 @@ export default defineConfig({
           hookTimeout: 120_000,
           // Each file drives its own Chromium; two at once is what two cores carry.
           maxWorkers: 2,
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'stress',
+          sequence: { groupOrder: 4 },
+          include: ['tests/stress/**/*.test.ts'],
+          environment: 'node',
+          globalSetup: ['tests/stress/global-setup.ts'],
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
+          // Many tabs and crash timing need the whole machine: one file at a time.
+          maxWorkers: 1,
         },
       },
     ],

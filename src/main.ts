@@ -1,6 +1,20 @@
 import { mount } from 'svelte';
+import { LedgerService } from './app/service';
 import App from './ui/App.svelte';
+import StartupFailure from './ui/StartupFailure.svelte';
+import { handleError } from './ui/lib/handle-error';
+import { storageUnavailableMessage } from './pwa/startup-failure';
+import './ui/styles/global.css';
 
 const target = document.getElementById('app');
 if (!target) throw new Error('The page has no #app element.');
-mount(App, { target });
+
+try {
+  const service = await LedgerService.open('ledger');
+  target.replaceChildren();
+  mount(App, { target, props: { service } });
+} catch (error) {
+  // IndexedDB can be missing or blocked (private windows, storage turned off): say so instead of a blank page.
+  target.replaceChildren();
+  mount(StartupFailure, { target, props: { message: storageUnavailableMessage(error) ?? handleError(error) } });
+}

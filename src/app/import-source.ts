@@ -122,6 +122,7 @@ export class EventReader {
 
   /** Reads the header: true when ready, NEED_MORE when the caller must `fill()` first. */
   start(): true | typeof NEED_MORE {
+    if (this.header) return true;
     if (this.parseWhole) {
       if (typeof this.source !== 'string') return NEED_MORE;
       return this.startWhole(this.source);

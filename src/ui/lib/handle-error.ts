@@ -1,0 +1,23 @@
+import { LedgerError } from '../../domain/errors';
+
+/**
+ * The one place where an error becomes words on the screen. Ledger errors
+ * already carry a message written for people; anything else is a bug or a
+ * browser failure, so it is logged for developers and shown without a stack.
+ */
+export function handleError(error: unknown): string {
+  if (error instanceof LedgerError) return error.message;
+  console.error(error);
+  const detail = error instanceof Error && error.message ? ` (${error.message})` : '';
+  return `Something went wrong${detail}. Your ledger was not changed; please try again.`;
+}
+
+/** Runs a validator and returns its message, or null when the value passes. */
+export function validationMessage(check: () => unknown): string | null {
+  try {
+    check();
+    return null;
+  } catch (error) {
+    return handleError(error);
+  }
+}

@@ -1,0 +1,205 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, BrowserContext } from 'playwright-core';
+import { launch } from './browser';
+import {
+  accountBalance,
+  accountListing,
+  actions,
+  expectNoErrors,
+  shot,
+  fitsWidth,
+  freshApp,
+  money,
+  moveMoney,
+  moveMoneyTo,
+  openAccount,
+  showAccount,
+  textContaining,
+  transactionRows,
+  until,
+  type AppPage,
+} from './app-actions';
+
+let browser: Browser;
+beforeAll(async () => {
+  browser = await launch();
+});
+afterAll(async () => {
+  await browser?.close();
+});
+
+describe('accounts and money', () => {
+  let context: BrowserContext;
+  let app: AppPage;
+
+  beforeAll(async () => {
+    ({ context, ...app } = await freshApp(browser));
+  });
+  afterAll(async () => {
+    await context?.close();
+  });
+
+  it('shows an empty state before any account exists', async () => {
+    const { page } = app;
+    await page.getByRole('heading', { name: 'No accounts yet' }).waitFor();
+    expect(await page.getByRole('table').count()).toBe(0);
+    await shot(page, 'accounts-empty');
+    expectNoErrors(app);
+  });
+
+  it('opens accounts and shows each balance and the total per currency', async () => {
+    const { page } = app;
+    await openAccount(page, 'Ada Lovelace', 'EUR', '100.00');
+    await openAccount(page, 'Charles Babbage', 'EUR');
+    await openAccount(page, 'Grace Hopper', 'USD', '2500');
+    expect(await accountListing(page)).toEqual([
+      expect.stringMatching(new RegExp(`^Ada Lovelace \\w+ \\| EUR \\| Open \\| ${escape(await money(page, '100.00'))}$`)),
+      expect.stringMatching(new RegExp(`^Charles Babbage \\w+ \\| EUR \\| Open \\| ${escape(await money(page, '0.00'))}$`)),
+      expect.stringMatching(new RegExp(`^Grace Hopper \\w+ \\| USD \\| Open \\| ${escape(await money(page, '2500.00', 'USD'))}$`)),
+    ]);
+    const totals = page.getByRole('region', { name: 'Totals per currency' });
+    await textContaining(totals, `Total EUR ${await money(page, '100.00')} 2 accounts`);
+    await textContaining(totals, `Total USD ${await money(page, '2500.00', 'USD')} 1 account`);
+    await shot(page, 'accounts-list');
+    expectNoErrors(app);
+  });
+
+  it('validates the owner name and amounts as the person types, with the domain’s messages', async () => {
+    const { page } = app;
+    const form = page.getByRole('region', { name: 'Open an account' });
+    const deposit = form.getByLabel('Initial deposit (optional)');
+    await form.getByLabel('Currency').selectOption('EUR');
+    await deposit.fill('12.345');
+    await textContaining(form, 'EUR amounts have at most 2 decimal places.');
+    expect(await deposit.getAttribute('aria-invalid')).toBe('true');
+    await form.getByLabel('Currency').selectOption('JPY');
+    await textContaining(form, 'JPY has no minor unit; the initial deposit must be a whole number.');
+    await deposit.fill('12');
+    await until(() => deposit.getAttribute('aria-invalid'), (value) => value === 'false');
+    await form.getByRole('button', { name: 'Open account' }).click();
+    await textContaining(form, 'Enter the account owner’s name.');
+    expect(await accountListing(page)).toHaveLength(3);
+    await form.getByLabel('Currency').selectOption('EUR');
+    await deposit.fill('');
+    expectNoErrors(app);
+  });
+
+  it('deposits, withdraws and transfers, with a running balance newest first', async () => {
+    const { page } = app;
+    await showAccount(page, 'Ada Lovelace');
+    await moveMoneyTo(page, 'Deposit', '50.50', '150.50', { description: 'Salary' });
+    await moveMoneyTo(page, 'Withdraw', '20.25', '130.25', { description: 'Groceries' });
+
+    await actions(page).getByRole('tab', { name: 'Transfer' }).click();
+    const targets = await actions(page).getByLabel('To account').locator('option').allTextContents();
+    expect(targets.map((t) => t.replace(/ \(.*\)$/, ''))).toEqual(['Choose an account…', 'Charles Babbage']);
+    await moveMoneyTo(page, 'Transfer', '30.25', '100.00', { to: 'Charles Babbage', description: 'Loan' });
+
+    // The balance and the history are separate live reads: wait for the history to catch up too.
+    const rows = await until(() => transactionRows(page), (list) => list.length === 4);
+    expect(rows.map(([, details, amount, balance]) => [details, amount, balance])).toEqual([
+      ['Transfer out to Charles Babbage Loan', await money(page, '-30.25', 'EUR', true), await money(page, '100.00')],
+      ['Withdrawal Groceries', await money(page, '-20.25', 'EUR', true), await money(page, '130.25')],
+      ['Deposit Salary', await money(page, '50.50', 'EUR', true), await money(page, '150.50')],
+      ['Deposit Initial deposit', await money(page, '100.00', 'EUR', true), await money(page, '100.00')],
+    ]);
+    expectNoErrors(app);
+  });
+
+  it('refuses an overdraft with the domain’s message and leaves the balance as it was', async () => {
+    const { page } = app;
+    const panel = await moveMoney(page, 'Withdraw', '1000');
+    const alert = panel.getByRole('alert');
+    await textContaining(alert, 'Insufficient funds: the balance is 100.00 EUR, 1000.00 EUR was requested.');
+    expect(await accountBalance(page).textContent()).toBe(await money(page, '100.00'));
+    expect(await transactionRows(page)).toHaveLength(4);
+
+    await panel.getByLabel('Amount').fill('-5');
+    await textContaining(panel, 'The amount must be greater than zero.');
+    await panel.getByLabel('Amount').fill('abc');
+    await textContaining(panel, '"abc" is not an amount');
+    await page.getByText('Event stream', { exact: true }).click();
+    const events = page.locator('details');
+    await textContaining(events, 'TransferSent');
+    await textContaining(events, '"description": "Loan"');
+    await shot(page, 'account-page');
+    expectNoErrors(app);
+  });
+
+  it('counts a double-clicked deposit once', async () => {
+    const { page } = app;
+    const region = actions(page);
+    await region.getByRole('tab', { name: 'Deposit' }).click();
+    const panel = region.getByRole('tabpanel');
+    await panel.getByLabel('Amount').fill('7.00');
+    await panel.getByRole('button', { name: 'Deposit' }).dblclick();
+    await panel.getByRole('status').waitFor();
+    await textContaining(accountBalance(page), await money(page, '107.00'));
+    // Let any second submit land before counting.
+    await until(() => transactionRows(page), (rows) => rows.length >= 5);
+    await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 200))));
+    const rows = await transactionRows(page);
+    expect(rows).toHaveLength(5);
+    expect(await accountBalance(page).textContent()).toBe(await money(page, '107.00'));
+    expectNoErrors(app);
+  });
+
+  it('refuses to close an account that holds money, then closes it and offers no commands', async () => {
+    const { page } = app;
+    await page.getByRole('link', { name: '← All accounts' }).click();
+    await showAccount(page, 'Charles Babbage');
+    await actions(page).getByRole('tab', { name: 'Close' }).click();
+    const panel = actions(page).getByRole('tabpanel');
+    await panel.getByRole('button', { name: 'Close account' }).click();
+    await textContaining(panel.getByRole('alert'), 'Only an account with a zero balance can be closed; this one holds 30.25 EUR');
+
+    await moveMoneyTo(page, 'Withdraw', '30.25', '0.00');
+    await actions(page).getByRole('tab', { name: 'Close' }).click();
+    await panel.getByLabel('Reason (optional)').fill('Moved abroad');
+    await panel.getByRole('button', { name: 'Close account' }).click();
+    await page.getByRole('heading', { name: 'Account closed' }).waitFor();
+    await textContaining(page.getByRole('region', { name: 'Account closed' }), 'Reason: “Moved abroad”.');
+    expect(await page.getByRole('region', { name: 'Move money' }).count()).toBe(0);
+    expect(await page.getByRole('tab').count()).toBe(0);
+    expect(await page.getByRole('button', { name: /Deposit|Withdraw|Transfer|Close account/ }).count()).toBe(0);
+    await shot(page, 'account-closed');
+
+    // A closed account no longer receives transfers.
+    await page.getByRole('link', { name: '← All accounts' }).click();
+    await showAccount(page, 'Ada Lovelace');
+    await actions(page).getByRole('tab', { name: 'Transfer' }).click();
+    await textContaining(actions(page), 'There is no other open EUR account to transfer to.');
+    expectNoErrors(app);
+  });
+
+  it('keeps everything after a reload', async () => {
+    const { page } = app;
+    await page.reload();
+    await page.getByRole('heading', { level: 2, name: 'Ada Lovelace' }).waitFor();
+    await textContaining(accountBalance(page), await money(page, '107.00'));
+    await until(() => transactionRows(page), (rows) => rows.length === 5);
+    await page.getByRole('link', { name: '← All accounts' }).click();
+    expect(await accountListing(page)).toEqual([
+      expect.stringContaining(`| EUR | Open | ${await money(page, '107.00')}`),
+      expect.stringContaining(`| EUR | Closed | ${await money(page, '0.00')}`),
+      expect.stringContaining(`| USD | Open | ${await money(page, '2500.00', 'USD')}`),
+    ]);
+    expectNoErrors(app);
+  });
+
+  it('fits a phone screen', async () => {
+    const { page } = app;
+    await page.setViewportSize({ width: 390, height: 844 });
+    await fitsWidth(page);
+    await shot(page, 'accounts-phone');
+    await showAccount(page, 'Ada Lovelace');
+    await fitsWidth(page);
+    await shot(page, 'account-phone');
+    await page.setViewportSize({ width: 1280, height: 860 });
+    expectNoErrors(app);
+  });
+});
+
+function escape(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}

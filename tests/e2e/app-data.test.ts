@@ -1,0 +1,261 @@
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { launch } from './browser';
+import {
+  accountListing,
+  expectNoErrors,
+  shot,
+  freshApp,
+  goTo,
+  money,
+  moveMoneyTo,
+  seedLedger,
+  showAccount,
+  textContaining,
+  transactionRows,
+  until,
+  type AppPage,
+} from './app-actions';
+
+interface ExportedEvent {
+  position: number;
+  streamId: string;
+  version: number;
+  type: string;
+  data: Record<string, unknown>;
+  metadata: { eventId: string; commandId: string; at: string };
+}
+interface ExportDoc {
+  format: string;
+  eventCount: number;
+  events: ExportedEvent[];
+}
+
+let browser: Browser;
+let files: string;
+let fileCount = 0;
+beforeAll(async () => {
+  browser = await launch();
+  files = await mkdtemp(join(tmpdir(), 'ledger-e2e-'));
+});
+afterAll(async () => {
+  await browser?.close();
+  await rm(files, { recursive: true, force: true });
+});
+
+async function download(page: Page, click: () => Promise<void>): Promise<{ name: string; text: string }> {
+  const [file] = await Promise.all([page.waitForEvent('download'), click()]);
+  const path = await file.path();
+  return { name: file.suggestedFilename(), text: await readFile(path, 'utf8') };
+}
+
+async function importFile(page: Page, text: string, name = 'ledger.json'): Promise<void> {
+  // Through a file on disk: Playwright hands a path over at once, while a large in-memory buffer crawls through
+  // the protocol. The file stays until the end: the page reads it only when the import runs.
+  const path = join(files, `${++fileCount}-${name}`);
+  await writeFile(path, text);
+  const panel = page.getByRole('region', { name: 'Import' });
+  await panel.getByLabel('Ledger file (JSON)').setInputFiles(path);
+  await panel.getByRole('button', { name: 'Import', exact: true }).click();
+}
+
+/** Writes a document the way the app exports it, one event per line, so the importer can stream it. */
+function toLineLayout(doc: ExportDoc): string {
+  const { events, ...header } = doc;
+  return `${JSON.stringify(header).slice(0, -1)},"events":[\n${events.map((e) => JSON.stringify(e)).join(',\n')}\n]}\n`;
+}
+
+/** The export with `extra` more one-unit deposits on the first account, each a valid next event. */
+function withDeposits(doc: ExportDoc, extra: number): ExportDoc {
+  const first = doc.events[0]!.streamId;
+  const last = doc.events[doc.events.length - 1]!;
+  const deposit = doc.events.find((e) => e.streamId === first && e.type === 'MoneyDeposited')!;
+  let version = Math.max(...doc.events.filter((e) => e.streamId === first).map((e) => e.version));
+  const events = [...doc.events];
+  for (let i = 1; i <= extra; i++) {
+    events.push({
+      ...deposit,
+      position: last.position + i,
+      version: ++version,
+      data: { ...deposit.data, amount: '1.00', description: `Top-up ${i}` },
+      metadata: {
+        eventId: `e2e-event-${i}`,
+        commandId: `e2e-command-${i}`,
+        at: new Date(Date.parse(last.metadata.at) + i * 1000).toISOString(),
+      },
+    });
+  }
+  return { ...doc, eventCount: events.length, events };
+}
+
+describe('export, import and CSV', () => {
+  let source: AppPage & { context: BrowserContext };
+  let target: AppPage & { context: BrowserContext };
+  let exported: string;
+  let listing: string[];
+
+  beforeAll(async () => {
+    source = await freshApp(browser);
+    target = await freshApp(browser, '#/data');
+  });
+  afterAll(async () => {
+    await source?.context.close();
+    await target?.context.close();
+  });
+
+  it('exports the log as a JSON file', async () => {
+    const { page } = source;
+    await seedLedger(page);
+    listing = await accountListing(page);
+    await goTo(page, 'Data');
+    await textContaining(page.getByRole('main').getByRole('status').first(), 'This ledger holds 7 events in 2 accounts');
+    const file = await download(page, () => page.getByRole('button', { name: 'Export ledger' }).click());
+    expect(file.name).toMatch(/^ledger-\d{4}-\d{2}-\d{2}\.json$/);
+    const doc = JSON.parse(file.text) as ExportDoc;
+    expect(doc.format).toBe('ledger-events');
+    expect(doc.eventCount).toBe(7);
+    expect(doc.events.map((e) => e.type)).toEqual([
+      'AccountOpened',
+      'MoneyDeposited',
+      'AccountOpened',
+      'MoneyDeposited',
+      'TransferSent',
+      'TransferReceived',
+      'MoneyWithdrawn',
+    ]);
+    exported = file.text;
+    await textContaining(page.getByRole('region', { name: 'Export' }).getByRole('status'), 'Saved ledger-');
+    await shot(page, 'data');
+    expectNoErrors(source);
+  });
+
+  it('imports the file into a fresh profile with identical balances', async () => {
+    const { page } = target;
+    await textContaining(page.getByRole('main').getByRole('status').first(), 'This ledger is empty.');
+    await importFile(page, exported);
+    await textContaining(page.getByRole('region', { name: 'Import' }).getByRole('status'), 'Imported 7 events in 2 accounts.');
+    await goTo(page, 'Accounts');
+    expect(await accountListing(page)).toEqual(listing);
+    await showAccount(page, 'Ada Lovelace');
+    await until(() => transactionRows(page), (rows) => rows.length === 4);
+    expectNoErrors(target);
+  });
+
+  it('refuses a broken file, says which event and field is wrong, and changes nothing', async () => {
+    const { page } = target;
+    await goTo(page, 'Data');
+    const doc = JSON.parse(exported) as ExportDoc;
+    doc.events[3]!.data.amount = '12.345';
+    await importFile(page, toLineLayout(doc), 'broken.json');
+    const confirm = page.getByRole('alertdialog', { name: 'Replace the current ledger?' });
+    await textContaining(confirm, 'This ledger already holds 7 events.');
+    await confirm.getByRole('button', { name: 'Replace ledger' }).click();
+    const alert = page.getByRole('region', { name: 'Import' }).getByRole('alert');
+    await textContaining(alert, 'The file was not imported.');
+    await textContaining(alert, 'events[3].data.amount');
+    await shot(page, 'data-import-error');
+
+    await importFile(page, '{"format": "ledger-events", "version": 1, "events": [', 'truncated.json');
+    await confirm.getByRole('button', { name: 'Replace ledger' }).click();
+    await textContaining(alert, 'The file is not valid JSON');
+
+    await goTo(page, 'Accounts');
+    expect(await accountListing(page)).toEqual(listing);
+    expectNoErrors(target);
+  });
+
+  it('asks before replacing and keeps the ledger when the person says no', async () => {
+    const { page } = target;
+    await goTo(page, 'Data');
+    await importFile(page, toLineLayout(withDeposits(JSON.parse(exported) as ExportDoc, 1)));
+    await page.getByRole('button', { name: 'Keep current ledger' }).click();
+    await until(() => page.getByRole('alertdialog').count(), (n) => n === 0);
+    await textContaining(page.getByRole('main').getByRole('status').first(), 'This ledger holds 7 events');
+    expectNoErrors(target);
+  });
+
+  it('replaces the ledger with a long history and pages through it', async () => {
+    const { page } = target;
+    await importFile(page, toLineLayout(withDeposits(JSON.parse(exported) as ExportDoc, 120)));
+    await page.getByRole('button', { name: 'Replace ledger' }).click();
+    await textContaining(page.getByRole('region', { name: 'Import' }).getByRole('status'), 'Imported 127 events in 2 accounts.');
+    await goTo(page, 'Accounts');
+    await showAccount(page, 'Ada Lovelace');
+    await textContaining(page.getByTestId('balance'), await money(page, '220.00'));
+    const pages = page.getByRole('navigation', { name: 'Transaction pages' });
+    await textContaining(pages, '1–50 of 124 transactions');
+    let rows = await transactionRows(page);
+    expect(rows[0]?.[1]).toBe('Deposit Top-up 120');
+    expect(rows[0]?.[3]).toBe(await money(page, '220.00'));
+    await pages.getByRole('button', { name: 'Next' }).click();
+    await textContaining(pages, '51–100 of 124');
+    rows = await transactionRows(page);
+    expect(rows[0]?.[1]).toBe('Deposit Top-up 70');
+    expect(rows[0]?.[3]).toBe(await money(page, '170.00'));
+    await pages.getByRole('button', { name: 'Next' }).click();
+    await textContaining(pages, '101–124 of 124');
+    expect(await pages.getByRole('button', { name: 'Next' }).isDisabled()).toBe(true);
+    expect((await transactionRows(page)).at(-1)?.[1]).toBe('Deposit Initial deposit');
+    await pages.getByRole('button', { name: 'Previous' }).click();
+    await textContaining(pages, '51–100 of 124');
+    expectNoErrors(target);
+  });
+
+  it('downloads an account’s transactions as CSV with formulas neutralised', async () => {
+    const { page } = source;
+    await goTo(page, 'Accounts');
+    await showAccount(page, 'Bob Bemer');
+    await moveMoneyTo(page, 'Deposit', '5.00', '35.00', { description: '=HYPERLINK("http://x","y"), really' });
+    const file = await download(page, () => page.getByRole('button', { name: 'Export CSV' }).click());
+    expect(file.name).toMatch(/^transactions-[\w-]+-\d{4}-\d{2}-\d{2}\.csv$/);
+    const lines = file.text.replace(/^\uFEFF/, '').split('\r\n');
+    expect(lines[0]).toBe('Date,Type,Description,Counterparty,Amount,Balance after,Currency,Version,Position');
+    expect(lines).toHaveLength(4);
+    expect(lines[1]).toMatch(/^[\d:.TZ-]+,Transfer in,,[\w-]+,30\.00,30\.00,EUR,2,6$/);
+    expect(lines[2]).toMatch(/^[\d:.TZ-]+,Deposit,"'=HYPERLINK\(""http:\/\/x"",""y""\), really",,5\.00,35\.00,EUR,3,8$/);
+    expectNoErrors(source);
+  });
+
+  it('refuses a file that is not valid JSON (a truncated, hand-made layout) and changes nothing', async () => {
+    const { page } = target;
+    await goTo(page, 'Data');
+    await textContaining(page.getByRole('main').getByRole('status').first(), 'This ledger holds 127 events');
+    await importFile(page, '{"format": "ledger-events", "version": 1, "events": [', 'truncated.json');
+    await page.getByRole('button', { name: 'Replace ledger' }).click();
+    await textContaining(page.getByRole('region', { name: 'Import' }).getByRole('alert'), 'The file is not valid JSON');
+    await textContaining(page.getByRole('main').getByRole('status').first(), 'This ledger holds 127 events');
+    expectNoErrors(target);
+  });
+
+  it('shows the progress of a long import and cancels it, leaving the ledger as it was', async () => {
+    const { page } = target;
+    await importFile(page, toLineLayout(withDeposits(JSON.parse(exported) as ExportDoc, 100_000)), 'big.json');
+    await page.getByRole('button', { name: 'Replace ledger' }).click();
+    const panel = page.getByRole('region', { name: 'Import' });
+    const progress = panel.getByRole('progressbar');
+    await textContaining(panel, 'of 100,007 events…');
+    expect(Number(await progress.getAttribute('max'))).toBe(100_007);
+    await shot(page, 'data-import-progress');
+    await panel.getByRole('button', { name: 'Cancel import' }).click();
+    await textContaining(panel.getByRole('status'), 'The import was cancelled; the ledger is unchanged.');
+    await textContaining(page.getByRole('main').getByRole('status').first(), 'This ledger holds 127 events');
+    expectNoErrors(target);
+  });
+
+  it('imports a valid export written in another JSON layout (pretty-printed by an editor)', async () => {
+    const other = await freshApp(browser, '#/data');
+    try {
+      const { page } = other;
+      await importFile(page, JSON.stringify(JSON.parse(exported), null, 2), 'pretty.json');
+      await textContaining(page.getByRole('region', { name: 'Import' }).getByRole('status'), 'Imported 7 events in 2 accounts.');
+      await goTo(page, 'Accounts');
+      expect(await accountListing(page)).toEqual(listing);
+      expectNoErrors(other);
+    } finally {
+      await other.context.close();
+    }
+  });
+});

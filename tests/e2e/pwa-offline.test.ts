@@ -1,0 +1,75 @@
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { Browser } from 'playwright-core';
+import {
+  accountBalance,
+  accountListing,
+  expectNoErrors,
+  goTo,
+  money,
+  moveMoneyTo,
+  openAccount,
+  openApp,
+  showAccount,
+  textContaining,
+  transactionRows,
+} from './app-actions';
+import { baseUrl, launch, newContext, screenshot } from './browser';
+import { offlineState, recordRequests, serviceWorkerControls, watchCsp } from './pwa/watch';
+
+let browser: Browser;
+beforeAll(async () => {
+  browser = await launch();
+});
+afterAll(async () => {
+  await browser?.close();
+});
+
+it('starts and works fully with no network once installed, then comes back online with nothing lost', async () => {
+  const context = await newContext(browser);
+  const requests = recordRequests(context);
+  const violations = await watchCsp(context);
+  const app = await openApp(context);
+  const { page } = app;
+  // The first visit registers the worker, which precaches the shell and takes the page over.
+  await serviceWorkerControls(page);
+  await textContaining(offlineState(page), 'Ready to work offline');
+  await screenshot(page, 'pwa-ready-offline');
+
+  await context.setOffline(true);
+  const offlineLoad = await page.reload();
+  expect(offlineLoad?.fromServiceWorker()).toBe(true);
+  await page.getByRole('navigation', { name: 'Main' }).waitFor();
+  await textContaining(offlineState(page), 'Working offline');
+
+  await openAccount(page, 'Ada Lovelace', 'EUR', '100.00');
+  await openAccount(page, 'Bob Bemer', 'EUR');
+  await showAccount(page, 'Ada Lovelace');
+  await moveMoneyTo(page, 'Deposit', '25.50', '125.50');
+  await moveMoneyTo(page, 'Transfer', '40.00', '85.50', { to: 'Bob Bemer' });
+  expect((await transactionRows(page)).length).toBe(3);
+  await goTo(page, 'History');
+  const ledgerThen = page.getByRole('region', { name: 'The whole ledger at a point in time' });
+  await textContaining(ledgerThen.getByRole('status'), 'After event 6 of 6');
+  await page.getByRole('region', { name: 'One account, version by version' }).getByRole('img').waitFor();
+  await screenshot(page, 'pwa-working-offline');
+
+  await context.setOffline(false);
+  await textContaining(offlineState(page), 'Ready to work offline');
+  await page.reload();
+  await goTo(page, 'Accounts');
+  // Each owner cell also shows the account's short id, which differs per run.
+  const listing = await accountListing(page);
+  expect(listing.map((line) => line.replace(/ [0-9a-f]{8} \|/, ' |'))).toEqual([
+    `Ada Lovelace | EUR | Open | ${await money(page, '85.50')}`,
+    `Bob Bemer | EUR | Open | ${await money(page, '40.00')}`,
+  ]);
+  await showAccount(page, 'Bob Bemer');
+  await textContaining(accountBalance(page), await money(page, '40.00'));
+
+  const origin = new URL(baseUrl()).origin;
+  expect(requests.length).toBeGreaterThan(0);
+  expect(requests.filter((url) => new URL(url).origin !== origin)).toEqual([]);
+  expect(violations).toEqual([]);
+  expectNoErrors(app);
+  await context.close();
+});
