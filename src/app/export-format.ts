@@ -1,12 +1,11 @@
 import type { StoredEvent } from '../store/db';
+import { eventText, parseEventText, type EventText } from '../store/event-text';
 
 /** The file format of a whole-ledger export. Bump FORMAT_VERSION on any incompatible change. */
 export const FORMAT_NAME = 'ledger-events';
 export const FORMAT_VERSION = 1;
 
-export interface ExportedEvent extends StoredEvent {
-  streamId: string;
-}
+export type ExportedEvent = EventText;
 
 export interface LedgerExport {
   format: typeof FORMAT_NAME;
@@ -18,15 +17,7 @@ export interface LedgerExport {
 
 export const EXPORT_KEYS = new Set(['format', 'version', 'exportedAt', 'eventCount', 'events']);
 
-/** Fixed key order, so the same log always exports to the same bytes. */
+/** The object form of one exported event (the text form is eventText). */
 export function exportedEvent(streamId: string, e: StoredEvent): ExportedEvent {
-  return {
-    position: e.position,
-    streamId,
-    version: e.version,
-    type: e.type,
-    schemaVersion: e.schemaVersion,
-    data: e.data,
-    metadata: { eventId: e.metadata.eventId, commandId: e.metadata.commandId, at: e.metadata.at },
-  };
+  return parseEventText(eventText(streamId, e));
 }

@@ -1,7 +1,7 @@
 import type { LedgerDb } from '../store/db';
 import { EventStore } from '../store/event-store';
 import { LogReader } from '../store/log-reader';
-import { FORMAT_NAME, FORMAT_VERSION, exportedEvent } from './export-format';
+import { FORMAT_NAME, FORMAT_VERSION } from './export-format';
 
 /**
  * The whole log as one JSON document, one event per line, in global order,
@@ -16,8 +16,8 @@ export async function exportLedgerParts(db: LedgerDb, exportedAt: Date = new Dat
     const parts = [`${header.slice(0, -1)},"events":[`];
     const reader = new LogReader(db, position);
     for (let slice = await reader.next(); slice; slice = await reader.next()) {
-      const lines = slice.map((e) => JSON.stringify(exportedEvent(e.streamId, e.stored)));
-      parts.push(`${parts.length === 1 ? '\n' : ',\n'}${lines.join(',\n')}`);
+      // Events are kept as their export text: an export only puts them in order.
+      parts.push(`${parts.length === 1 ? '\n' : ',\n'}${slice.map((e) => e.text).join(',\n')}`);
     }
     parts.push(parts.length > 1 ? '\n]}\n' : ']}\n');
     return parts;

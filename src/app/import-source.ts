@@ -106,6 +106,8 @@ export class EventReader {
   // JSON needs a comma between events and none after the last; anything else is left to the whole-file parser.
   private commaPending = false;
   private count = 0;
+  /** The text of each event of the last slice, when it came one per line (undefined in whole-file mode). */
+  texts: string[] | undefined;
 
   constructor(
     private readonly source: string | Blob,
@@ -165,12 +167,15 @@ export class EventReader {
   /** The next slice of raw events, null at the end, NEED_MORE when the caller must `fill()` first. */
   next(): unknown[] | null | typeof NEED_MORE {
     if (this.whole) {
+      this.texts = undefined;
       if (this.wholeAt >= this.whole.length) return null;
       const slice = this.whole.slice(this.wholeAt, this.wholeAt + SLICE);
       this.wholeAt += slice.length;
       return slice;
     }
     const slice: unknown[] = [];
+    const texts: string[] = [];
+    this.texts = texts;
     while (slice.length < SLICE) {
       const raw = this.lines.next();
       if (raw === NEED_MORE) {

@@ -4,7 +4,8 @@ import type { RecordedEvent } from '../domain/events';
 import { LedgerCheck } from '../domain/ledger-check';
 import type { ProjectionBuilder } from '../projections/fold';
 import { Projector, fullBuilder } from '../projections/projector';
-import type { CommitRecord, LedgerDb, SnapshotRecord, StoredEvent } from '../store/db';
+import type { CommitRecord, LedgerDb, SnapshotRecord } from '../store/db';
+import { eventText } from '../store/event-text';
 import { CommandBuckets } from '../store/command-index';
 import { headOf, storageFailure } from '../store/event-store';
 import { DEFAULT_SNAPSHOT_EVERY, SNAPSHOT_SCHEMA_VERSION, serializeState } from '../store/snapshots';
@@ -55,18 +56,20 @@ class ImportWriter {
     this.builder = fullBuilder(db);
   }
 
-  add(event: RecordedEvent, stored: StoredEvent): void {
+  /** `text` is the event's stored form: its line in the file, or its canonical JSON. */
+  add(event: RecordedEvent, text: string): void {
     const id = event.streamId;
     let record = this.open.get(id);
     if (!record || record.events.length >= IMPORT_RECORD_EVENTS) {
-      record = { streamId: id, version: stored.version, lastVersion: stored.version, position: stored.position, events: [] };
+      record = { streamId: id, version: event.version, lastVersion: event.version, position: event.position, positions: [], events: [] };
       this.open.set(id, record);
       this.heads.set(id, record);
       this.ready.push(record);
     }
-    record.events.push(stored);
-    record.lastVersion = stored.version;
-    this.commands.add(stored.metadata.commandId, id, stored.version);
+    record.events.push(text);
+    record.positions.push(event.position);
+    record.lastVersion = event.version;
+    this.commands.add(event.metadata.commandId, id, event.version);
     this.builder.apply(event);
     if (this.snapshotEvery > 0 && event.version % this.snapshotEvery === 0) {
       const state = this.check.accountStates().get(id);
@@ -102,6 +105,22 @@ class ImportWriter {
   }
 }
 
+/** A line of a file could carry any amount of padding; a longer one is stored in canonical form. */
+const MAX_KEPT_LINE = 4096;
+
+/**
+ * The text an imported event is kept as: its own line when the file had one
+ * event per line (already checked, and free to keep), else canonical JSON.
+ * Either way it holds the file's data as written, older schema versions
+ * included, so an export gives the same events back.
+ */
+function storedText(event: RecordedEvent, raw: unknown, line: string | undefined): string {
+  if (line !== undefined && line.length <= MAX_KEPT_LINE) return line;
+  const { data } = raw as { data: Record<string, unknown> };
+  const { position, version, type, schemaVersion, metadata } = event;
+  return eventText(event.streamId, { position, version, type, schemaVersion, data, metadata });
+}
+
 async function run(db: LedgerDb, source: string | Blob, options: ImportOptions, whole: boolean): Promise<ImportResult> {
   const { onProgress, signal } = options;
   return db.transaction('rw', db.writeTables, async () => {
@@ -130,11 +149,11 @@ async function run(db: LedgerDb, source: string | Blob, options: ImportOptions, 
         continue;
       }
       if (signal?.aborted) throw new ImportError('IMPORT_CANCELLED', 'The import was cancelled; the ledger is unchanged.');
-      for (const raw of slice) {
+      const texts = reader.texts;
+      slice.forEach((raw, i) => {
         last = check.accept(raw, index++);
-        // Stored as the file has it (older schema versions included), so an export gives the same bytes back.
-        writer.add(last, { position: last.position, version: last.version, type: last.type, schemaVersion: last.schemaVersion, data: (raw as { data: Record<string, unknown> }).data, metadata: last.metadata });
-      }
+        writer.add(last, storedText(last, raw, texts?.[i]));
+      });
       await writer.flush(null);
       onProgress?.({ phase: 'reading', done: index, total });
     }

@@ -1,6 +1,7 @@
 import type { RecordedEvent } from '../domain/events';
 import type { LedgerDb, ProjectionCheckpoint } from '../store/db';
 import { EventStore, toRecorded } from '../store/event-store';
+import { parseEventText } from '../store/event-text';
 import { LogReader } from '../store/log-reader';
 import { ProjectionBuilder } from './fold';
 import type { AccountRow, CheckpointAccount } from './rows';
@@ -80,7 +81,7 @@ export class Projector {
       const reader = new LogReader(this.db, position);
       let count = 0;
       for (let slice = await reader.next(); slice; slice = await reader.next()) {
-        for (const { streamId, stored } of slice) builder.apply(toRecorded(streamId, stored));
+        for (const { streamId, text } of slice) builder.apply(toRecorded(streamId, parseEventText(text)));
         count += slice.length;
         await this.writeBuild(builder, null);
       }

@@ -26,7 +26,14 @@ export interface CommitRecord {
   lastVersion: number;
   /** Position of the first event; every event in the record is at or after it. */
   position: number;
-  events: StoredEvent[];
+  /** Global position of each event, so the log can be merged in order without parsing a single event. */
+  positions: number[];
+  /**
+   * Each event as the JSON text of its exported form (version i = version + i).
+   * IndexedDB copies a string far faster than a graph of small objects, and an
+   * export writes the text out unchanged.
+   */
+  events: string[];
 }
 
 /** The newest version of a stream, so an append checks its expected version without reading a commit. */

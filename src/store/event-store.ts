@@ -4,6 +4,7 @@ import { SCHEMA_VERSIONS, type AccountEvent, type EventMetadata, type RecordedEv
 import { upcast } from '../domain/upcast';
 import { findCommand, type CommandRecord } from './command-index';
 import type { CommitRecord, LedgerDb, LogMeta, StoredEvent, StreamHead } from './db';
+import { eventText, parseEventText } from './event-text';
 
 export interface PendingEvent {
   event: AccountEvent;
@@ -63,30 +64,49 @@ export function toCommitRecord(streamId: string, events: RecordedEvent[]): Commi
     version: first.version,
     lastVersion: last.version,
     position: first.position,
-    events: events.map(toStored),
+    positions: events.map((e) => e.position),
+    events: events.map((e) => eventText(streamId, toStored(e))),
   };
 }
 
-/** The command index rows for freshly appended records: each command, the streams and versions it wrote. */
-function commandsOf(records: CommitRecord[]): CommandRecord[] {
+/** The command index rows for freshly appended events: each command, the streams and versions it wrote. */
+function commandsOf(events: RecordedEvent[]): CommandRecord[] {
   const byId = new Map<string, CommandRecord>();
-  for (const record of records) {
-    for (const event of record.events) {
-      const id = event.metadata.commandId;
-      let row = byId.get(id);
-      if (!row) byId.set(id, (row = { commandId: id, refs: [] }));
-      const ref = row.refs.find((r) => r[0] === record.streamId);
-      if (ref) ref[2] = event.version;
-      else row.refs.push([record.streamId, event.version, event.version]);
-    }
+  for (const event of events) {
+    const id = event.metadata.commandId;
+    let row = byId.get(id);
+    if (!row) byId.set(id, (row = { commandId: id, refs: [] }));
+    const ref = row.refs.find((r) => r[0] === event.streamId);
+    if (ref) ref[2] = event.version;
+    else row.refs.push([event.streamId, event.version, event.version]);
   }
   return [...byId.values()];
 }
 
 /** The head a commit record leaves its stream at. */
 export function headOf(record: CommitRecord): StreamHead {
-  const last = record.events[record.events.length - 1]!;
+  const last = parseEventText(record.events[record.events.length - 1]!);
   return { streamId: record.streamId, version: last.version, lastEventId: last.metadata.eventId };
+}
+
+/** The events of a record with a version in [from, to], parsed; versions are consecutive, so only those are read. */
+function eventsIn(record: CommitRecord, from: number, to: number): RecordedEvent[] {
+  const first = Math.max(0, from - record.version);
+  const last = Math.min(record.events.length - 1, to - record.version);
+  const events: RecordedEvent[] = [];
+  for (let i = first; i <= last; i++) events.push(toRecorded(record.streamId, parseEventText(record.events[i]!)));
+  return events;
+}
+
+/** The events of a record with a position in [from, to], as stored. */
+function storedIn(record: CommitRecord, from: number, to: number): LoggedEvent[] {
+  const events: LoggedEvent[] = [];
+  record.positions.forEach((position, i) => {
+    if (position < from || position > to) return;
+    const { streamId, ...stored } = parseEventText(record.events[i]!);
+    events.push({ streamId, stored });
+  });
+  return events;
 }
 
 /** Translates IndexedDB's failures into the ledger's own errors; rethrows the rest. */
@@ -163,7 +183,7 @@ export class EventStore {
       await Promise.all([
         added,
         this.db.streams.bulkPut(records.map(headOf)),
-        this.db.commands.bulkPut(commandsOf(records)),
+        this.db.commands.bulkPut(commandsOf(recorded)),
         this.db.meta.put({ key: 'log', position, lastAt: stamp }),
       ]);
       return recorded;
@@ -187,28 +207,14 @@ export class EventStore {
       .where('[streamId+version]')
       .between([streamId, start?.version ?? fromVersion], [streamId, toVersion], true, true)
       .toArray();
-    const events: RecordedEvent[] = [];
-    for (const record of records) {
-      for (const stored of record.events) {
-        if (stored.version >= fromVersion && stored.version <= toVersion) events.push(toRecorded(streamId, stored));
-      }
-    }
-    return events;
+    return records.flatMap((record) => eventsIn(record, fromVersion, toVersion));
   }
 
   /** Stored events (as written, before upcasting) with fromPosition <= position <= toPosition, in global order. */
   async readAllStored(fromPosition = 1, toPosition = Number.MAX_SAFE_INTEGER): Promise<LoggedEvent[]> {
     // A record's first position is its smallest, so every event <= toPosition sits in a record that starts <= toPosition.
     const records = await this.db.commits.where('position').belowOrEqual(toPosition).toArray();
-    const events: LoggedEvent[] = [];
-    for (const record of records) {
-      for (const stored of record.events) {
-        if (stored.position >= fromPosition && stored.position <= toPosition) {
-          events.push({ streamId: record.streamId, stored });
-        }
-      }
-    }
-    return events.sort((a, b) => a.stored.position - b.stored.position);
+    return records.flatMap((record) => storedIn(record, fromPosition, toPosition)).sort((a, b) => a.stored.position - b.stored.position);
   }
 
   /**
@@ -222,13 +228,10 @@ export class EventStore {
       .where('position')
       .between(fromPosition - APPEND_RECORD_LIMIT + 1, toPosition, true, true)
       .toArray();
-    const events: RecordedEvent[] = [];
-    for (const record of records) {
-      for (const stored of record.events) {
-        if (stored.position >= fromPosition && stored.position <= toPosition) events.push(toRecorded(record.streamId, stored));
-      }
-    }
-    return events.sort((a, b) => a.position - b.position);
+    return records
+      .flatMap((record) => storedIn(record, fromPosition, toPosition))
+      .map((e) => toRecorded(e.streamId, e.stored))
+      .sort((a, b) => a.position - b.position);
   }
 
   /** Events with fromPosition <= position <= toPosition in global order, upcast to the current schema. */

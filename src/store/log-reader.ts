@@ -1,5 +1,11 @@
 import type { CommitRecord, LedgerDb } from './db';
-import type { LoggedEvent } from './event-store';
+
+/** One event of the log in its stored text form. */
+export interface LoggedText {
+  streamId: string;
+  position: number;
+  text: string;
+}
 
 /** Records read per query. */
 const PAGE = 256;
@@ -26,7 +32,7 @@ export class LogReader {
   ) {}
 
   /** The next events in position order, or null when the log (up to toPosition) is done. */
-  async next(): Promise<LoggedEvent[] | null> {
+  async next(): Promise<LoggedText[] | null> {
     while (!this.exhausted) {
       const records = await this.db.commits.where('position').between(this.after, this.toPosition, false, true).limit(PAGE).toArray();
       if (records.length < PAGE) this.exhausted = true;
@@ -40,19 +46,19 @@ export class LogReader {
     return rest.length ? rest : null;
   }
 
-  private take(upTo: number): LoggedEvent[] {
-    const slice: LoggedEvent[] = [];
+  private take(upTo: number): LoggedText[] {
+    const slice: LoggedText[] = [];
     for (const open of this.open) {
-      const { events, streamId } = open.record;
-      while (open.next < events.length && events[open.next]!.position <= upTo) {
-        slice.push({ streamId, stored: events[open.next++]! });
+      const { events, positions, streamId } = open.record;
+      while (open.next < events.length && positions[open.next]! <= upTo) {
+        slice.push({ streamId, position: positions[open.next]!, text: events[open.next++]! });
       }
     }
     // Drop finished records, and anything past the end the caller asked for.
     for (let i = this.open.length - 1; i >= 0; i--) {
       const open = this.open[i]!;
-      if (open.next >= open.record.events.length || open.record.events[open.next]!.position > this.toPosition) this.open.splice(i, 1);
+      if (open.next >= open.record.events.length || open.record.positions[open.next]! > this.toPosition) this.open.splice(i, 1);
     }
-    return slice.sort((a, b) => a.stored.position - b.stored.position);
+    return slice.sort((a, b) => a.position - b.position);
   }
 }

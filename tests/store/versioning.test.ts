@@ -1,4 +1,5 @@
 import Dexie from 'dexie';
+import { eventText, parseEventText } from '../../src/store/event-text';
 import { describe, expect, it, onTestFinished, vi } from 'vitest';
 import { exportLedger } from '../../src/app/export';
 import { importLedger } from '../../src/app/import';
@@ -38,7 +39,8 @@ async function legacyLedger(): Promise<Ledger> {
     version: 1,
     lastVersion: 3,
     position: 1,
-    events: legacyEvents,
+    positions: legacyEvents.map((e) => e.position),
+    events: legacyEvents.map((e) => eventText('old', e)),
   };
   await db.commits.add(record);
   await db.meta.put({ key: 'log', position: 3, lastAt: at(3) });
@@ -124,7 +126,11 @@ describe('a stored event the app does not understand', () => {
     await ledger.execute(open('a', 'Ada', 'EUR', '10'));
     await ledger.execute(open('b', 'Bob', 'EUR'));
     await ledger.execute(deposit('a', '1'));
-    await ledger.db.commits.where('[streamId+version]').equals(['a', 3]).modify((record) => spoil(record.events[0]!));
+    await ledger.db.commits.where('[streamId+version]').equals(['a', 3]).modify((record) => {
+      const event = parseEventText(record.events[0]!);
+      spoil(event);
+      record.events[0] = JSON.stringify(event);
+    });
     return new Ledger(ledgers.raw(ledger.db.name));
   }
   const teleported = (event: StoredEvent) => Object.assign(event, { type: 'MoneyTeleported' });
