@@ -198,11 +198,13 @@ export class EventReader {
       }
       if (this.count > 0 && !this.commaPending) throw new NotLineLayout();
       this.commaPending = line.endsWith(',');
+      const text = this.commaPending ? line.slice(0, -1) : line;
       try {
-        slice.push(JSON.parse(this.commaPending ? line.slice(0, -1) : line));
+        slice.push(JSON.parse(text));
       } catch {
         throw new NotLineLayout();
       }
+      texts.push(text);
       this.count++;
     }
     return slice.length ? slice : null;
