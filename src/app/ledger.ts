@@ -36,10 +36,18 @@ interface CachedAccount extends LoadedAccount {
   lastEventId: string;
 }
 
+/** Record keys read from a stream's end with its snapshot: enough to find where the tail starts when snapshots are on. */
+const TAIL_RECORDS = 100;
+
 /** How many aggregates stay in memory between commands. */
 const CACHE_LIMIT = 5_000;
 
 const defaultId = (): string => crypto.randomUUID();
+
+/** The streams a command reads and writes. */
+function streamsOf(command: LedgerCommand): string[] {
+  return command.type === 'Transfer' ? [command.data.fromAccountId, command.data.toAccountId] : [command.data.accountId];
+}
 
 /**
  * The write side: each command is one read-decide-append-project step inside
@@ -91,6 +99,21 @@ export class Ledger {
 
   /** The state of one account at `maxVersion` (default: now): latest good snapshot plus the events after it. */
   async loadAccount(accountId: string, maxVersion = Number.MAX_SAFE_INTEGER): Promise<LoadedAccount> {
+    if (maxVersion === Number.MAX_SAFE_INTEGER) {
+      // The common case, now: the snapshot and where the stream's newest records start are read together,
+      // so the tail is one more read instead of a search.
+      const [snapshot, starts] = await Promise.all([
+        this.snapshots.latest(accountId),
+        this.store.newestRecordVersions(accountId, TAIL_RECORDS),
+      ]);
+      const from = (snapshot?.version ?? 0) + 1;
+      const start = starts.find((version) => version <= from);
+      if (start !== undefined || starts.length < TAIL_RECORDS) {
+        const tail = start === undefined && starts.length === 0 ? [] : await this.store.readStreamFrom(accountId, start ?? 1, from);
+        const version = tail.length > 0 ? tail[tail.length - 1]!.version : (snapshot?.version ?? 0);
+        return { state: replay(tail, snapshot?.state), version };
+      }
+    }
     const snapshot = await this.snapshots.latest(accountId, maxVersion);
     const tail = await this.store.readStream(accountId, (snapshot?.version ?? 0) + 1, maxVersion);
     const state = replay(tail, snapshot?.state);
@@ -103,19 +126,23 @@ export class Ledger {
     let result: CommandResult;
     try {
       result = await this.db.transaction('rw', this.db.writeTables, async () => {
-        // The idempotency check and the loads are independent reads: issue them together.
+        // Every read a command needs is independent of the others: issue them together, one round trip.
+        const meta = this.store.meta();
+        const rows = this.db.accounts.bulkGet(streamsOf(command));
         const [earlier, appends] = await Promise.all([
           this.store.eventsOfCommand(command.commandId),
           this.decide(command, touched).then(
             (value) => ({ value }),
             (error: unknown) => ({ error }),
           ),
+          meta,
+          rows,
         ]);
         if (earlier.length > 0) return { commandId: command.commandId, events: earlier, duplicate: true };
         if ('error' in appends) throw appends.error;
         const at = this.clock().toISOString();
-        const events = await this.store.append(appends.value, at);
-        await this.projector.applyInline(events);
+        const events = await this.store.append(appends.value, at, meta);
+        await this.projector.applyInline(events, rows);
         await this.snapshotIfDue(appends.value, events);
         for (const event of events) {
           const before = touched.get(event.streamId)!;
@@ -143,12 +170,13 @@ export class Ledger {
 
   /** The current state of an account for a command, from the cache when the stream has not moved. */
   private async current(accountId: string, touched: Map<string, CachedAccount>): Promise<LoadedAccount> {
-    const head = await this.store.head(accountId);
     const cached = this.cache.get(accountId);
+    // Without a cached copy the load cannot wait for the head anyway: read both at once.
+    const [head, fresh] = await Promise.all([this.store.head(accountId), cached ? null : this.loadAccount(accountId)]);
     const loaded: CachedAccount =
       cached && head && cached.lastEventId === head.lastEventId
         ? cached
-        : { ...(await this.loadAccount(accountId)), lastEventId: head?.lastEventId ?? '' };
+        : { ...(fresh ?? (await this.loadAccount(accountId))), lastEventId: head?.lastEventId ?? '' };
     touched.set(accountId, loaded);
     return loaded;
   }

@@ -25,12 +25,13 @@ export class Projector {
   }
 
   /** Folds freshly appended events into the read models, in the append's own transaction. */
-  async applyInline(events: RecordedEvent[]): Promise<void> {
+  async applyInline(events: RecordedEvent[], read?: Promise<(AccountRow | undefined)[]>): Promise<void> {
     const first = events[0];
     const last = events[events.length - 1];
     if (!first || !last) return;
     const ids = [...new Set(events.map((e) => e.streamId))];
-    const rows = (await this.db.accounts.bulkGet(ids)).filter((r): r is AccountRow => r !== undefined);
+    // The caller may have read the rows already, with its other reads (they must cover every stream in `events`).
+    const rows = (await (read ?? this.db.accounts.bulkGet(ids))).filter((r): r is AccountRow => r !== undefined);
     const builder = new ProjectionBuilder(rows);
     for (const event of events) builder.apply(event);
     const writes: Promise<unknown>[] = [this.db.accounts.bulkPut(builder.rows())];

@@ -145,10 +145,11 @@ export class EventStore {
    * Appends to one or more streams in one transaction: all of them or none.
    * Fails with ConcurrencyError when a stream moved past `expectedVersion`.
    */
-  async append(appends: StreamAppend[], at: string): Promise<RecordedEvent[]> {
+  async append(appends: StreamAppend[], at: string, read?: Promise<LogMeta>): Promise<RecordedEvent[]> {
     const run = async (): Promise<RecordedEvent[]> => {
       // Requests are issued together and answered in order: one round trip instead of several.
-      const [meta, heads] = await Promise.all([this.meta(), this.db.streams.bulkGet(appends.map((a) => a.streamId))]);
+      // A caller inside a transaction may have asked for the meta row already, with its other reads.
+      const [meta, heads] = await Promise.all([read ?? this.meta(), this.db.streams.bulkGet(appends.map((a) => a.streamId))]);
       appends.forEach((a, i) => {
         const actual = heads[i]?.version ?? 0;
         if (actual !== a.expectedVersion) throw new ConcurrencyError(a.streamId, a.expectedVersion, actual);
@@ -208,6 +209,26 @@ export class EventStore {
       .between([streamId, start?.version ?? fromVersion], [streamId, toVersion], true, true)
       .toArray();
     return records.flatMap((record) => eventsIn(record, fromVersion, toVersion));
+  }
+
+  /** First versions of the stream's newest `limit` records, newest first: keys only, no events read. */
+  async newestRecordVersions(streamId: string, limit: number): Promise<number[]> {
+    const keys = await this.db.commits
+      .where('[streamId+version]')
+      .between([streamId, Dexie.minKey], [streamId, Dexie.maxKey])
+      .reverse()
+      .limit(limit)
+      .primaryKeys();
+    return keys.map((key) => key[1]);
+  }
+
+  /** Events from `fromVersion` on, when the record holding it is known to start at `recordVersion`. */
+  async readStreamFrom(streamId: string, recordVersion: number, fromVersion: number): Promise<RecordedEvent[]> {
+    const records = await this.db.commits
+      .where('[streamId+version]')
+      .between([streamId, recordVersion], [streamId, Dexie.maxKey], true, true)
+      .toArray();
+    return records.flatMap((record) => eventsIn(record, fromVersion, Number.MAX_SAFE_INTEGER));
   }
 
   /** Stored events (as written, before upcasting) with fromPosition <= position <= toPosition, in global order. */
