@@ -70,9 +70,9 @@ class ImportWriter {
     record.positions.push(event.position);
     record.lastVersion = event.version;
     this.commands.add(event.metadata.commandId, id, event.version);
-    this.builder.apply(event);
+    const state = this.check.accountStates().get(id);
+    this.builder.apply(event, state && state.status !== 'none' ? state.balance : undefined);
     if (this.snapshotEvery > 0 && event.version % this.snapshotEvery === 0) {
-      const state = this.check.accountStates().get(id);
       if (state) {
         const at = event.metadata.at;
         this.snapshots.push({ streamId: id, version: event.version, position: event.position, at, schemaVersion: SNAPSHOT_SCHEMA_VERSION, state: serializeState(state) });

@@ -96,7 +96,11 @@ export class ProjectionBuilder {
     for (const row of seed) this.working.set(row.accountId, { row: { ...row }, balance: new Money(row.balance) });
   }
 
-  apply(event: RecordedEvent): void {
+  /**
+   * `balanceAfter`, when the caller already knows it (import replays the rules
+   * and has it), saves parsing and adding the amount a second time.
+   */
+  apply(event: RecordedEvent, balanceAfter?: Money): void {
     const id = event.streamId;
     let account = this.working.get(id);
     if (event.type === 'AccountOpened') {
@@ -132,7 +136,7 @@ export class ProjectionBuilder {
           openingBalance: toAmountString(account.balance, row.currency),
         });
       }
-      account.balance = movement.incoming ? account.balance.plus(movement.amount) : account.balance.minus(movement.amount);
+      account.balance = balanceAfter ?? (movement.incoming ? account.balance.plus(movement.amount) : account.balance.minus(movement.amount));
       row.transactionCount++;
     }
     if (!account) return;

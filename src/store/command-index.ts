@@ -16,8 +16,11 @@ export interface CommandRecord {
  */
 export interface CommandBucket {
   bucket: number;
+  /** Columns, one row per (command, stream): plain arrays copy much faster than many small ones. */
   ids: string[];
-  refs: CommandRef[];
+  streams: string[];
+  firstVersions: number[];
+  lastVersions: number[];
 }
 
 export const COMMAND_BUCKETS = 1024;
@@ -35,21 +38,23 @@ export function bucketOf(commandId: string): number {
 /** Gathers the commands of a log as it is imported. */
 export class CommandBuckets {
   private readonly buckets = new Map<number, CommandBucket>();
-  private last: { id: string; ref: CommandRef } | null = null;
+  private last: { id: string; streamId: string; bucket: CommandBucket; row: number } | null = null;
 
   add(commandId: string, streamId: string, version: number): void {
-    // A command's events in one stream are consecutive: extend the last ref instead of adding one.
-    if (this.last && this.last.id === commandId && this.last.ref[0] === streamId && this.last.ref[2] === version - 1) {
-      this.last.ref[2] = version;
+    const last = this.last;
+    // A command's events in one stream are consecutive: extend the last row instead of adding one.
+    if (last && last.id === commandId && last.streamId === streamId && last.bucket.lastVersions[last.row] === version - 1) {
+      last.bucket.lastVersions[last.row] = version;
       return;
     }
     const n = bucketOf(commandId);
     let bucket = this.buckets.get(n);
-    if (!bucket) this.buckets.set(n, (bucket = { bucket: n, ids: [], refs: [] }));
-    const ref: CommandRef = [streamId, version, version];
+    if (!bucket) this.buckets.set(n, (bucket = { bucket: n, ids: [], streams: [], firstVersions: [], lastVersions: [] }));
     bucket.ids.push(commandId);
-    bucket.refs.push(ref);
-    this.last = { id: commandId, ref };
+    bucket.streams.push(streamId);
+    bucket.firstVersions.push(version);
+    bucket.lastVersions.push(version);
+    this.last = { id: commandId, streamId, bucket, row: bucket.ids.length - 1 };
   }
 
   records(): CommandBucket[] {
@@ -62,6 +67,9 @@ export async function findCommand(db: LedgerDb, commandId: string): Promise<Comm
   const [appended, bucket] = await Promise.all([db.commands.get(commandId), db.commandBuckets.get(bucketOf(commandId))]);
   if (appended) return appended.refs;
   if (!bucket) return null;
-  const refs = bucket.refs.filter((_, i) => bucket.ids[i] === commandId);
+  const refs: CommandRef[] = [];
+  bucket.ids.forEach((id, i) => {
+    if (id === commandId) refs.push([bucket.streams[i]!, bucket.firstVersions[i]!, bucket.lastVersions[i]!]);
+  });
   return refs.length ? refs : null;
 }
