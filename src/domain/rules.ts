@@ -1,5 +1,5 @@
 import { DomainError, ValidationError } from './errors';
-import { Money, toAmountString, type Currency } from './money';
+import { Money, toAmountString } from './money';
 import type { AccountState, OpenAccountState } from './account';
 
 /**
@@ -95,8 +95,4 @@ export function assertTransferable(
       `Cannot transfer ${from.currency} to an account held in ${to.currency}.`,
     );
   }
-}
-
-export function sameCurrency(a: Currency, b: Currency): boolean {
-  return a === b;
 }
