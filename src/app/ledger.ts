@@ -34,6 +34,8 @@ export interface LoadedAccount {
 
 interface CachedAccount extends LoadedAccount {
   lastEventId: string;
+  /** The stream head's version as read in the current transaction (the expected version of an append). */
+  headVersion: number;
 }
 
 /** Record keys read from a stream's end with its snapshot: enough to find where the tail starts when snapshots are on. */
@@ -141,8 +143,10 @@ export class Ledger {
         if (earlier.length > 0) return { commandId: command.commandId, events: earlier, duplicate: true };
         if ('error' in appends) throw appends.error;
         const at = this.clock().toISOString();
-        const events = await this.store.append(appends.value, at, meta);
-        await this.projector.applyInline(events, rows);
+        const versions = new Map([...touched].map(([id, account]) => [id, account.headVersion]));
+        const { events, written } = await this.store.stage(appends.value, at, { meta, versions });
+        // The read models' writes go out with the log's, in the same transaction: all land or none.
+        await Promise.all([written, this.projector.applyInline(events, rows)]);
         await this.snapshotIfDue(appends.value, events);
         for (const event of events) {
           const before = touched.get(event.streamId)!;
@@ -150,6 +154,7 @@ export class Ledger {
             state: evolve(before.state, event),
             version: event.version,
             lastEventId: event.metadata.eventId,
+            headVersion: event.version,
           });
         }
         return { commandId: command.commandId, events, duplicate: false };
@@ -175,8 +180,8 @@ export class Ledger {
     const [head, fresh] = await Promise.all([this.store.head(accountId), cached ? null : this.loadAccount(accountId)]);
     const loaded: CachedAccount =
       cached && head && cached.lastEventId === head.lastEventId
-        ? cached
-        : { ...(fresh ?? (await this.loadAccount(accountId))), lastEventId: head?.lastEventId ?? '' };
+        ? { ...cached, headVersion: head.version }
+        : { ...(fresh ?? (await this.loadAccount(accountId))), lastEventId: head?.lastEventId ?? '', headVersion: head?.version ?? 0 };
     touched.set(accountId, loaded);
     return loaded;
   }

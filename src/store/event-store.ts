@@ -18,6 +18,13 @@ export interface StreamAppend {
   events: PendingEvent[];
 }
 
+/** What a caller already read inside the append's transaction. */
+export interface AppendReads {
+  meta?: Promise<LogMeta>;
+  /** Each stream's head version, read in this same transaction. */
+  versions?: ReadonlyMap<string, number>;
+}
+
 /** A stored event with the stream it belongs to. */
 export interface LoggedEvent {
   streamId: string;
@@ -145,11 +152,25 @@ export class EventStore {
    * Appends to one or more streams in one transaction: all of them or none.
    * Fails with ConcurrencyError when a stream moved past `expectedVersion`.
    */
-  async append(appends: StreamAppend[], at: string, read?: Promise<LogMeta>): Promise<RecordedEvent[]> {
-    const run = async (): Promise<RecordedEvent[]> => {
+  async append(appends: StreamAppend[], at: string, read?: AppendReads): Promise<RecordedEvent[]> {
+    const { events, written } = await this.stage(appends, at, read);
+    await written;
+    return events;
+  }
+
+  /**
+   * Append without waiting for the writes: the events are known as soon as
+   * the checks pass, so a caller in the same transaction can issue its own
+   * writes alongside (`written` settles when the log's writes are done).
+   * `read` carries what the caller already read in this transaction.
+   */
+  async stage(appends: StreamAppend[], at: string, read: AppendReads = {}): Promise<{ events: RecordedEvent[]; written: Promise<unknown> }> {
+    const run = async () => {
       // Requests are issued together and answered in order: one round trip instead of several.
-      // A caller inside a transaction may have asked for the meta row already, with its other reads.
-      const [meta, heads] = await Promise.all([read ?? this.meta(), this.db.streams.bulkGet(appends.map((a) => a.streamId))]);
+      const [meta, heads] = await Promise.all([
+        read.meta ?? this.meta(),
+        read.versions ? appends.map((a) => ({ version: read.versions!.get(a.streamId) ?? 0 })) : this.db.streams.bulkGet(appends.map((a) => a.streamId)),
+      ]);
       appends.forEach((a, i) => {
         const actual = heads[i]?.version ?? 0;
         if (actual !== a.expectedVersion) throw new ConcurrencyError(a.streamId, a.expectedVersion, actual);
@@ -181,17 +202,21 @@ export class EventStore {
         }
         throw error;
       });
-      await Promise.all([
+      const written = Promise.all([
         added,
         this.db.streams.bulkPut(records.map(headOf)),
         this.db.commands.bulkPut(commandsOf(recorded)),
         this.db.meta.put({ key: 'log', position, lastAt: stamp }),
       ]);
-      return recorded;
+      return { events: recorded, written };
     };
     if (Dexie.currentTransaction) return run();
     try {
-      return await this.db.transaction('rw', this.db.commits, this.db.commands, this.db.streams, this.db.meta, run);
+      return await this.db.transaction('rw', this.db.commits, this.db.commands, this.db.streams, this.db.meta, async () => {
+        const staged = await run();
+        await staged.written;
+        return staged;
+      });
     } catch (error) {
       throw storageFailure(error);
     }

@@ -63,12 +63,13 @@ const bench = {
     });
   },
 
-  async deposits(name: string, count: number) {
+  /** Deposits to random accounts (each a cold load), or all to one account (`warm`: its aggregate stays cached). */
+  async deposits(name: string, count: number, warm = false) {
     return withLedger(name, async (ledger) => {
       const accounts = (await new LedgerQueries(ledger.db).listAccounts({ limit: 1000 })).rows.filter((r) => r.status === 'open');
       const latencies: number[] = [];
       for (let i = 0; i < count; i++) {
-        const accountId = accounts[randomInt(accounts.length)]!.accountId;
+        const accountId = accounts[warm ? 0 : randomInt(accounts.length)]!.accountId;
         const { ms } = await timed(() =>
           ledger.execute({ type: 'Deposit', commandId: `bench-${Date.now()}-${i}`, data: { accountId, amount: '1.00' } }),
         );
