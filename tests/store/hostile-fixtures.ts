@@ -1,4 +1,5 @@
 import type { ErrorCode } from '../../src/domain/errors';
+import { SCHEMA_VERSIONS, type AccountEventType } from '../../src/domain/events';
 
 /**
  * Builds export files event by event, so each hostile case starts from a log
@@ -23,15 +24,6 @@ export interface FileDocument extends Record<string, unknown> {
   eventCount: unknown;
   events: FileEvent[];
 }
-
-const SCHEMA: Record<string, number> = {
-  AccountOpened: 2,
-  MoneyDeposited: 2,
-  MoneyWithdrawn: 2,
-  TransferSent: 1,
-  TransferReceived: 1,
-  AccountClosed: 1,
-};
 
 /** A valid log, built one command at a time with positions, versions, ids and times filled in. */
 export class LogFixture {
@@ -106,7 +98,7 @@ export class LogFixture {
         streamId,
         version,
         type,
-        schemaVersion: SCHEMA[type],
+        schemaVersion: SCHEMA_VERSIONS[type as AccountEventType],
         data,
         metadata: { eventId: `${this.prefix}evt-${position}`, commandId, at },
       });
