@@ -87,6 +87,24 @@ export class LedgerQueries {
     });
   }
 
+  /**
+   * An account's balance over time, oldest first: its balance before every
+   * HISTORY_PAGE_SIZE-th movement (from the history page index, one small
+   * record each) and after each of its latest movements, ending at today's
+   * balance. A chart of 100,000 movements reads 1,000 records, not 100,000 rows.
+   */
+  async balanceOverTime(accountId: string): Promise<{ at: string; balance: string }[]> {
+    return this.db.transaction('r', [this.db.accounts, this.db.history, this.db.commits], async () => {
+      const account = await this.requireAccount(accountId);
+      const pages = await this.db.history.where('[accountId+page]').between([accountId, 0], [accountId, Infinity]).toArray();
+      const latest = await this.transactions(accountId, { offset: 0, limit: account.transactionCount % HISTORY_PAGE_SIZE || HISTORY_PAGE_SIZE });
+      const points = [{ at: account.openedAt, balance: toAmountString(new Money(0), account.currency) }];
+      for (const page of pages.slice(0, -1)) points.push({ at: page.at, balance: page.openingBalance });
+      for (const row of latest.rows.reverse()) points.push({ at: row.at, balance: row.balanceAfter });
+      return points;
+    });
+  }
+
   /** The raw events of one stream, oldest first. */
   async streamEvents(accountId: string, request: PageRequest = {}): Promise<Page<RecordedEvent>> {
     const { offset, limit } = bounds(request);

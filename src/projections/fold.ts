@@ -134,6 +134,7 @@ export class ProjectionBuilder {
           page: row.transactionCount / HISTORY_PAGE_SIZE,
           firstVersion: event.version,
           openingBalance: toAmountString(account.balance, row.currency),
+          at: event.metadata.at,
         });
       }
       account.balance = balanceAfter ?? (movement.incoming ? account.balance.plus(movement.amount) : account.balance.minus(movement.amount));

@@ -7,7 +7,7 @@ import { ProjectionBuilder } from './fold';
 import type { AccountRow, CheckpointAccount } from './rows';
 
 /** Raise when a fold changes: stored read models of another version are rebuilt on open. */
-export const PROJECTION_VERSION = 2;
+export const PROJECTION_VERSION = 3;
 /** Read models kept in step with every append. */
 export const PROJECTION_NAMES = ['accounts', 'history', 'timeline'] as const;
 /** The journal is written by rebuild and import only; its checkpoint says how far it reaches. */

@@ -47,6 +47,8 @@ export interface HistoryPage {
   page: number;
   firstVersion: number;
   openingBalance: string;
+  /** Time of the page's first movement: the page index doubles as a cheap balance-over-time series. */
+  at: string;
 }
 
 export const HISTORY_PAGE_SIZE = 100;

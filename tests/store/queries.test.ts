@@ -127,3 +127,23 @@ describe('an account with 250 transactions', () => {
     await expect(queries.streamEvents('nobody')).rejects.toMatchObject({ code: 'NOT_FOUND' });
   });
 });
+
+describe('balance over time', () => {
+  it('gives the opening, the balance before every 100th movement and after each of the latest ones, ending at today', async () => {
+    const ledger = await ledgers.open();
+    await ledger.execute(open('acc', 'Ada', 'EUR'));
+    for (let i = 1; i <= 250; i++) await ledger.execute(deposit('acc', `${i}.00`));
+    const queries = new LedgerQueries(ledger.db);
+
+    const series = await queries.balanceOverTime('acc');
+
+    // Balance after n deposits of 1..n is n(n+1)/2.
+    const after = (n: number) => `${(n * (n + 1)) / 2}.00`;
+    const balances = series.map((p) => p.balance);
+    expect(balances.slice(0, 3)).toEqual(['0.00', after(0), after(100)]);
+    expect(balances.slice(3)).toEqual(Array.from({ length: 50 }, (_, i) => after(201 + i)));
+    expect(balances.at(-1)).toBe((await queries.getAccount('acc'))!.balance);
+    const times = series.map((p) => p.at);
+    expect([...times].sort()).toEqual(times);
+  });
+});

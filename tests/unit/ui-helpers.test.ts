@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { balanceSeries } from '../../src/app/balance-series';
 import { totalsByCurrency } from '../../src/app/totals';
 import { href, parseHash } from '../../src/ui/lib/router.svelte';
-import type { AccountRow, TransactionRow } from '../../src/projections/rows';
+import type { AccountRow } from '../../src/projections/rows';
 
 const account = (accountId: string, currency: AccountRow['currency'], balance: string): AccountRow => ({
   accountId,
@@ -37,28 +37,21 @@ describe('totalsByCurrency', () => {
 });
 
 describe('balanceSeries', () => {
-  const rows = (n: number): TransactionRow[] =>
-    Array.from({ length: n }, (_, i) => ({
-      version: i + 2,
-      position: i + 2,
-      at: new Date(Date.UTC(2026, 0, 1, 0, 0, i + 1)).toISOString(),
-      kind: 'deposit',
-      amount: '1.00',
-      balanceAfter: `${i + 1}.00`,
-      description: '',
-    }));
+  const series = (n: number) =>
+    Array.from({ length: n }, (_, i) => ({ at: new Date(Date.UTC(2026, 0, 1, 0, 0, i)).toISOString(), balance: `${i}.00` }));
 
-  it('starts at zero when the account opened and follows every balance of a short history', () => {
-    const points = balanceSeries(rows(3), '2026-01-01T00:00:00.000Z');
-    expect(points.map((p) => p.balance)).toEqual(['0', '1.00', '2.00', '3.00']);
+  it('keeps every point of a short series, as chart coordinates and exact balances', () => {
+    const points = balanceSeries(series(3));
+    expect(points.map((p) => p.balance)).toEqual(['0.00', '1.00', '2.00']);
     expect(points[0]?.at).toBe(Date.UTC(2026, 0, 1));
   });
 
-  it('thins a long history to about the requested number of points and keeps the newest balance', () => {
-    const points = balanceSeries(rows(10_001), '2026-01-01T00:00:00.000Z', 100);
+  it('thins a long series to about the requested number of points and keeps the first and the newest', () => {
+    const points = balanceSeries(series(10_001), 100);
     expect(points.length).toBeLessThanOrEqual(102);
     expect(points.length).toBeGreaterThan(90);
-    expect(points[points.length - 1]?.balance).toBe('10001.00');
+    expect(points[0]?.balance).toBe('0.00');
+    expect(points[points.length - 1]?.balance).toBe('10000.00');
   });
 });
 
