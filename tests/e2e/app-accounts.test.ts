@@ -112,7 +112,7 @@ describe('accounts and money', () => {
     const alert = panel.getByRole('alert');
     await textContaining(alert, 'Insufficient funds: the balance is 100.00 EUR, 1000.00 EUR was requested.');
     expect(await accountBalance(page).textContent()).toBe(await money(page, '100.00'));
-    expect(await transactionRows(page)).toHaveLength(4);
+    await expect.poll(async () => (await transactionRows(page)).length, { timeout: 10_000 }).toBe(4);
 
     await panel.getByLabel('Amount').fill('-5');
     await textContaining(panel, 'The amount must be greater than zero.');

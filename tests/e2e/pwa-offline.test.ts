@@ -46,7 +46,8 @@ it('starts and works fully with no network once installed, then comes back onlin
   await showAccount(page, 'Ada Lovelace');
   await moveMoneyTo(page, 'Deposit', '25.50', '125.50');
   await moveMoneyTo(page, 'Transfer', '40.00', '85.50', { to: 'Bob Bemer' });
-  expect((await transactionRows(page)).length).toBe(3);
+  // The rows arrive by their own live query, after the balance: wait for them rather than read once.
+  await expect.poll(async () => (await transactionRows(page)).length, { timeout: 10_000 }).toBe(3);
   await goTo(page, 'History');
   const ledgerThen = page.getByRole('region', { name: 'The whole ledger at a point in time' });
   await textContaining(ledgerThen.getByRole('status'), 'After event 6 of 6');

@@ -62,7 +62,8 @@ it('tells a tab on the old schema to reload, never blocks the upgrade, and loses
   await Promise.all([page.waitForEvent('load'), notice.getByRole('button', { name: 'Reload' }).click()]);
 
   await textContaining(accountBalance(page), await money(page, '120.00'));
-  expect(await transactionRows(page)).toHaveLength(2);
+  // The rows arrive by their own live query, after the balance: wait for them rather than read once.
+  await expect.poll(async () => (await transactionRows(page)).length, { timeout: 10_000 }).toBe(2);
   // The reloaded tab runs on the upgraded database and can still write.
   expect(
     await page.evaluate(async () => (await indexedDB.databases()).find((db) => db.name === 'ledger')?.version),
