@@ -6,7 +6,7 @@ import { LedgerQueries } from '../../src/app/queries';
 import { TimeTravel } from '../../src/app/temporal';
 import { LedgerDb } from '../../src/store/db';
 import { generateLog, type GeneratedLog } from './generate';
-import { deleteDatabase, median, percentile, rawCeiling, timed, watchMainThread } from './measure';
+import { deleteDatabase, median, percentile, rawCeiling, rawDeposits, timed, watchMainThread } from './measure';
 
 let log: GeneratedLog | null = null;
 const need = (): GeneratedLog => {
@@ -77,6 +77,12 @@ const bench = {
       }
       return { p50: percentile(latencies, 50), p99: percentile(latencies, 99) };
     });
+  },
+
+  /** The same number of deposits with plain IndexedDB: read head, add event, put balance. */
+  async rawDeposits(count: number) {
+    const latencies = await rawDeposits(count);
+    return { p50: percentile(latencies, 50), p99: percentile(latencies, 99) };
   },
 
   /** Open the database and read the first page of the account list, as the app does at start. */

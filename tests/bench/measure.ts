@@ -77,3 +77,45 @@ export async function rawCeiling(events: readonly unknown[], perRecord: number):
   await deleteDatabase(name);
   return ms;
 }
+
+/**
+ * The ceiling for one command: plain IndexedDB, one transaction that reads a
+ * stream's head, adds one event and puts the new balance (the same relaxed
+ * durability the ledger uses). Latencies in ms, one per deposit.
+ */
+export async function rawDeposits(count: number, streams = 1000): Promise<number[]> {
+  const name = `bench-raw-deposit-${Date.now()}`;
+  const db = await new Promise<IDBDatabase>((resolve, reject) => {
+    const request = indexedDB.open(name, 1);
+    request.onupgradeneeded = () => {
+      request.result.createObjectStore('events', { keyPath: ['streamId', 'version'] });
+      request.result.createObjectStore('heads', { keyPath: 'streamId' });
+    };
+    request.onsuccess = () => resolve(request.result);
+    request.onerror = () => reject(request.error);
+  });
+  const deposit = (streamId: string) =>
+    new Promise<void>((resolve, reject) => {
+      const tx = db.transaction(['events', 'heads'], 'readwrite', { durability: 'relaxed' });
+      const heads = tx.objectStore('heads');
+      const read = heads.get(streamId);
+      read.onsuccess = () => {
+        const head = (read.result as { version: number; balance: string } | undefined) ?? { version: 0, balance: '0' };
+        const version = head.version + 1;
+        const text = JSON.stringify({ streamId, version, type: 'MoneyDeposited', data: { amount: '1.00' }, at: new Date().toISOString() });
+        tx.objectStore('events').add({ streamId, version, text });
+        heads.put({ streamId, version, balance: String(version) });
+      };
+      tx.oncomplete = () => resolve();
+      tx.onerror = () => reject(tx.error);
+    });
+  const latencies: number[] = [];
+  for (let i = 0; i < count; i++) {
+    const start = performance.now();
+    await deposit(`acc-${Math.floor(Math.random() * streams)}`);
+    latencies.push(performance.now() - start);
+  }
+  db.close();
+  await deleteDatabase(name);
+  return latencies;
+}
