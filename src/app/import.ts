@@ -7,7 +7,7 @@ import { Projector, fullBuilder } from '../projections/projector';
 import type { CommitRecord, LedgerDb, SnapshotRecord } from '../store/db';
 import { eventText } from '../store/event-text';
 import { CommandBuckets } from '../store/command-index';
-import { headOf, storageFailure } from '../store/event-store';
+import { storageFailure } from '../store/event-store';
 import { DEFAULT_SNAPSHOT_EVERY, SNAPSHOT_SCHEMA_VERSION, serializeState } from '../store/snapshots';
 import { EventReader, NEED_MORE, NotLineLayout, checkCount } from './import-source';
 
@@ -42,7 +42,6 @@ class ImportWriter {
   private readonly open = new Map<string, CommitRecord>();
   private ready: CommitRecord[] = [];
   private snapshots: SnapshotRecord[] = [];
-  private readonly heads = new Map<string, CommitRecord>();
   private readonly commands = new CommandBuckets();
   readonly builder: ProjectionBuilder;
   private readonly projector: Projector;
@@ -63,7 +62,6 @@ class ImportWriter {
     if (!record || record.events.length >= IMPORT_RECORD_EVENTS) {
       record = { streamId: id, version: event.version, lastVersion: event.version, position: event.position, positions: [], events: [] };
       this.open.set(id, record);
-      this.heads.set(id, record);
       this.ready.push(record);
     }
     record.events.push(text);
@@ -91,17 +89,13 @@ class ImportWriter {
     this.ready = growing;
     if (done.length) await this.db.commits.bulkAdd(done);
     if (this.snapshots.length) await this.db.snapshots.bulkAdd(this.snapshots.splice(0));
+    if (final) {
+      await this.db.commandBuckets.bulkAdd(this.commands.records());
+      // A new write mark: a tab's Ledger trusts its cached aggregates only while the head carries the mark it left.
+      await this.db.meta.put({ key: 'log', position: final.position, lastAt: final.lastAt, lastWrite: `#import-${crypto.randomUUID()}`, imported: true });
+    }
+    // Last: with the whole log written, this records that the read models reach its end.
     await this.projector.writeBuild(this.builder, final && { position: final.position });
-    if (!final) return;
-    // An open Ledger trusts its cached aggregate while the head names the event it last saw. A file picks its
-    // own event ids, so an imported head gets a mark no event id can carry: every cache reloads from this log.
-    const mark = `#import-${crypto.randomUUID()}`;
-    await this.db.streams.bulkAdd([...this.heads.values()].map((record) => {
-      const head = headOf(record);
-      return { ...head, lastEventId: head.lastEventId + mark };
-    }));
-    await this.db.commandBuckets.bulkAdd(this.commands.records());
-    await this.db.meta.put({ key: 'log', position: final.position, lastAt: final.lastAt });
   }
 }
 

@@ -1,11 +1,14 @@
-import Dexie from 'dexie';
+import Dexie, { type Table } from 'dexie';
 import { decide, evolve, replay, type AccountState } from '../domain/account';
 import type { LedgerCommand } from '../domain/commands';
 import { assertNever } from '../domain/errors';
 import type { AccountEvent, RecordedEvent } from '../domain/events';
 import { decideTransfer } from '../domain/transfer';
-import { Projector } from '../projections/projector';
-import { LedgerDb } from '../store/db';
+import { PROJECTION_VERSION, Projector } from '../projections/projector';
+import { HISTORY_PAGE_SIZE, type AccountRow } from '../projections/rows';
+import { findImportedCommand } from '../store/command-index';
+import { LedgerDb, type LogMeta } from '../store/db';
+import { ConcurrencyError } from '../domain/errors';
 import { EventStore, storageFailure, type StreamAppend } from '../store/event-store';
 import { DEFAULT_SNAPSHOT_EVERY, SnapshotStore, crossesSnapshotPoint } from '../store/snapshots';
 
@@ -33,9 +36,40 @@ export interface LoadedAccount {
 }
 
 interface CachedAccount extends LoadedAccount {
-  lastEventId: string;
-  /** The stream head's version as read in the current transaction (the expected version of an append). */
-  headVersion: number;
+  /** The account's read-model row as this tab's last write left it. */
+  row?: AccountRow;
+}
+
+/** What a command's transaction did, for the tab to remember once it has committed. */
+interface Committed {
+  result: CommandResult;
+  touched: Map<string, CachedAccount>;
+  /** The log's head after the transaction. */
+  head: LogMeta;
+}
+
+/** The database and the stores that work on it, possibly bound to one transaction. */
+interface Tools {
+  db: LedgerDb;
+  store: EventStore;
+  snapshots: SnapshotStore;
+  projector: Projector;
+}
+
+/** A command decided from this tab's cache, to be written if the log is still as this tab left it. */
+interface Plan {
+  expected: LogMeta;
+  touched: Map<string, CachedAccount>;
+  appends: StreamAppend[];
+}
+
+/** The log was not as this tab expected: the optimistic transaction is aborted and the command checked again. */
+class NotAsExpected extends Error {}
+
+/** Whether a failed write means the log moved under an optimistic command (or its id was used), not a real failure. */
+function isConflict(error: unknown): boolean {
+  const name = (error as { name?: string } | null)?.name;
+  return error instanceof ConcurrencyError || name === 'BulkError' || name === 'ConstraintError';
 }
 
 /** Record keys read from a stream's end with its snapshot: enough to find where the tail starts when snapshots are on. */
@@ -68,6 +102,12 @@ export class Ledger {
    * same last event, so a write from another tab or an import can never be missed.
    */
   private readonly cache = new Map<string, CachedAccount>();
+  /**
+   * The log's head as this tab's last transaction left it. While the head
+   * still names the same last write, nobody else wrote, and every cached
+   * aggregate and row is current.
+   */
+  private known: LogMeta | null = null;
 
   constructor(
     readonly db: LedgerDb,
@@ -101,70 +141,205 @@ export class Ledger {
 
   /** The state of one account at `maxVersion` (default: now): latest good snapshot plus the events after it. */
   async loadAccount(accountId: string, maxVersion = Number.MAX_SAFE_INTEGER): Promise<LoadedAccount> {
+    return this.load(this, accountId, maxVersion);
+  }
+
+  private async load(t: Tools, accountId: string, maxVersion = Number.MAX_SAFE_INTEGER): Promise<LoadedAccount> {
     if (maxVersion === Number.MAX_SAFE_INTEGER) {
       // The common case, now: the snapshot and where the stream's newest records start are read together,
       // so the tail is one more read instead of a search.
       const [snapshot, starts] = await Promise.all([
-        this.snapshots.latest(accountId),
-        this.store.newestRecordVersions(accountId, TAIL_RECORDS),
+        t.snapshots.latest(accountId),
+        t.store.newestRecordVersions(accountId, TAIL_RECORDS),
       ]);
       const from = (snapshot?.version ?? 0) + 1;
       const start = starts.find((version) => version <= from);
       if (start !== undefined || starts.length < TAIL_RECORDS) {
-        const tail = start === undefined && starts.length === 0 ? [] : await this.store.readStreamFrom(accountId, start ?? 1, from);
+        const tail = start === undefined && starts.length === 0 ? [] : await t.store.readStreamFrom(accountId, start ?? 1, from);
         const version = tail.length > 0 ? tail[tail.length - 1]!.version : (snapshot?.version ?? 0);
         return { state: replay(tail, snapshot?.state), version };
       }
     }
-    const snapshot = await this.snapshots.latest(accountId, maxVersion);
-    const tail = await this.store.readStream(accountId, (snapshot?.version ?? 0) + 1, maxVersion);
+    const snapshot = await t.snapshots.latest(accountId, maxVersion);
+    const tail = await t.store.readStream(accountId, (snapshot?.version ?? 0) + 1, maxVersion);
     const state = replay(tail, snapshot?.state);
     const version = tail.length > 0 ? tail[tail.length - 1]!.version : (snapshot?.version ?? 0);
     return { state, version };
   }
 
   async execute(command: LedgerCommand): Promise<CommandResult> {
+    const planned = await this.plan(command);
+    if (planned) {
+      try {
+        return await this.executeAsExpected(command, planned);
+      } catch (error) {
+        // The log was not as this tab left it (or the command id was seen before): take the checked path.
+        if (!(error instanceof NotAsExpected)) throw storageFailure(error);
+      }
+    }
+    return this.executeChecked(command);
+  }
+
+  /**
+   * Decides a command from this tab's cache, before any transaction, when
+   * every account it touches is cached. Null when it cannot: an account is
+   * not cached, or the command is refused (a refusal may still be the retry
+   * of a command that succeeded, which only the checked path can tell).
+   */
+  private async plan(command: LedgerCommand): Promise<Plan | null> {
+    const expected = this.known;
+    if (!expected) return null;
     const touched = new Map<string, CachedAccount>();
-    let result: CommandResult;
     try {
-      result = await this.db.transaction('rw', this.db.writeTables, async () => {
+      const appends = await this.decide(command, touched, (id) => {
+        const cached = this.cache.get(id);
+        if (!cached?.row) throw new NotAsExpected();
+        return cached;
+      });
+      return { expected, touched, appends };
+    } catch {
+      return null;
+    }
+  }
+
+  /**
+   * The usual case: this tab wrote the log's newest event, so its cached
+   * aggregates and account rows are current and the command was decided from
+   * them. Every request, the reads that prove the cache current and the writes
+   * that follow from it, goes out in one round; the log's head is read first,
+   * and IndexedDB answers a transaction's requests in order, so it shows the
+   * log as it was before this command's writes. If it is not what this tab
+   * expects, the transaction is aborted, nothing is written, and the command
+   * runs again on the checked path.
+   */
+  private async executeAsExpected(command: LedgerCommand, { expected, touched, appends }: Plan): Promise<CommandResult> {
+    const committed = await this.transaction(this.scopeOf(expected, touched, appends), async (t) => {
+      const head = t.store.meta();
+      const imported = expected.imported ? findImportedCommand(t.db, command.commandId) : null;
+      const rows = [...touched.values()].map((a) => a.row);
+      const staged = this.write(t, command, appends, touched, expected, rows).catch((error: unknown) => {
+        throw isConflict(error) ? new NotAsExpected() : error;
+      });
+      // Either may be left unawaited when the other fails; the transaction's own outcome reports it.
+      staged.catch(() => undefined);
+      const [meta, earlier] = await Promise.all([head, imported]);
+      // Compared with what the plan was made from (this tab may have written since, in another transaction).
+      if (meta.lastWrite === undefined || meta.lastWrite !== expected.lastWrite || earlier) throw new NotAsExpected();
+      return staged;
+    });
+    this.commit(committed);
+    return committed.result;
+  }
+
+  /**
+   * The tables a planned command writes. Few tables make a cheaper transaction,
+   * and the rarely written ones are known from the plan: a new history page,
+   * a snapshot or a ledger checkpoint each start at a multiple of a fixed count.
+   */
+  private scopeOf(expected: LogMeta, touched: Map<string, CachedAccount>, appends: StreamAppend[]): Table[] {
+    const { commits, meta, accounts, commandBuckets, history, snapshots, ledgerCheckpoints } = this.db;
+    const scope: Table[] = [commits, meta, accounts];
+    if (expected.imported) scope.push(commandBuckets);
+    const total = appends.reduce((n, a) => n + a.events.length, 0);
+    const reaches = (from: number, count: number, every: number) => count > 0 && crossesSnapshotPoint(from - 1, from + count - 1, every);
+    if (appends.some((a) => reaches(touched.get(a.streamId)!.row!.transactionCount, a.events.length, HISTORY_PAGE_SIZE))) scope.push(history);
+    if (appends.some((a) => reaches(a.expectedVersion + 1, a.events.length, this.snapshotEvery))) scope.push(snapshots);
+    if (reaches(expected.position + 1, total, this.db.timelineEvery)) scope.push(ledgerCheckpoints);
+    return scope;
+  }
+
+  /** Reads everything a command depends on, checks each cached aggregate against its stream's head, then writes. */
+  private async executeChecked(command: LedgerCommand): Promise<CommandResult> {
+    const touched = new Map<string, CachedAccount>();
+    let committed: Committed;
+    try {
+      committed = await this.transaction(this.db.writeTables, async (t) => {
         // Every read a command needs is independent of the others: issue them together, one round trip.
-        const meta = this.store.meta();
-        const rows = this.db.accounts.bulkGet(streamsOf(command));
-        const [earlier, appends] = await Promise.all([
-          this.store.eventsOfCommand(command.commandId),
-          this.decide(command, touched).then(
+        const meta = t.store.meta();
+        const rows = t.db.accounts.bulkGet(streamsOf(command));
+        const [earlier, appends, head, read] = await Promise.all([
+          t.store.eventsOfCommand(command.commandId),
+          this.decide(command, touched, (id) => this.current(t, id, meta)).then(
             (value) => ({ value }),
             (error: unknown) => ({ error }),
           ),
           meta,
           rows,
         ]);
-        if (earlier.length > 0) return { commandId: command.commandId, events: earlier, duplicate: true };
+        // Another tab (or an import) wrote since this tab last did: only what was checked just now can stay cached.
+        if (!this.unchanged(head)) this.cache.clear();
+        if (earlier.length > 0) return { result: { commandId: command.commandId, events: earlier, duplicate: true }, touched: new Map(), head };
         if ('error' in appends) throw appends.error;
-        const at = this.clock().toISOString();
-        const versions = new Map([...touched].map(([id, account]) => [id, account.headVersion]));
-        const { events, written } = await this.store.stage(appends.value, at, { meta, versions });
-        // The read models' writes go out with the log's, in the same transaction: all land or none.
-        await Promise.all([written, this.projector.applyInline(events, rows)]);
-        await this.snapshotIfDue(appends.value, events);
-        for (const event of events) {
-          const before = touched.get(event.streamId)!;
-          touched.set(event.streamId, {
-            state: evolve(before.state, event),
-            version: event.version,
-            lastEventId: event.metadata.eventId,
-            headVersion: event.version,
-          });
-        }
-        return { commandId: command.commandId, events, duplicate: false };
+        return this.write(t, command, appends.value, touched, head, read);
       });
     } catch (error) {
       throw storageFailure(error);
     }
-    // Only a committed transaction may feed the cache.
-    if (!result.duplicate) for (const [id, account] of touched) this.remember(id, account);
-    return result;
+    this.commit(committed);
+    return committed.result;
+  }
+
+  /**
+   * Appends, folds the read models and takes due snapshots, all as one round
+   * of writes in the current transaction; resolves when they are done.
+   */
+  private async write(
+    t: Tools,
+    command: LedgerCommand,
+    appends: StreamAppend[],
+    touched: Map<string, CachedAccount>,
+    meta: LogMeta,
+    rows: (AccountRow | undefined)[],
+  ): Promise<Committed> {
+    const at = this.clock().toISOString();
+    const versions = new Map([...touched].map(([id, account]) => [id, account.version]));
+    const { events, written, head } = await t.store.stage(appends, at, { meta, versions, projection: PROJECTION_VERSION });
+    const after = new Map<string, CachedAccount>();
+    for (const event of events) {
+      const before = after.get(event.streamId) ?? touched.get(event.streamId)!;
+      after.set(event.streamId, { state: evolve(before.state, event), version: event.version });
+    }
+    const snapshots = appends
+      .filter((a) => crossesSnapshotPoint(a.expectedVersion, after.get(a.streamId)?.version ?? a.expectedVersion, this.snapshotEvery))
+      .map((a) => {
+        const last = events.findLast((e) => e.streamId === a.streamId)!;
+        return t.snapshots.save(a.streamId, last.version, last.position, last.metadata.at, after.get(a.streamId)!.state);
+      });
+    const [, projected] = await Promise.all([written, t.projector.applyInline(events, rows), ...snapshots]);
+    for (const row of projected) {
+      const account = after.get(row.accountId);
+      if (account) account.row = row;
+    }
+    return { result: { commandId: command.commandId, events, duplicate: false }, touched: after, head };
+  }
+
+  /**
+   * A command's transaction, with the tools it works through bound to it.
+   * Dexie finds the current transaction by a zone it carries across awaits,
+   * and with two transactions in flight in one tab that zone can be lost
+   * after a chain of awaits: a write would then run in a transaction of its
+   * own, outside the command's. Bound tables never depend on it. For the same
+   * reason a command's transaction is started outside any zone: it starts
+   * after awaiting, where a finished transaction's zone may linger.
+   */
+  private transaction<T>(scope: Table[], work: (t: Tools) => Promise<T>): Promise<T> {
+    return Dexie.ignoreTransaction(() =>
+      this.db.transaction('rw', scope, (tx) => {
+        const db = this.db.bound(tx);
+        return work({ db, store: new EventStore(db), snapshots: new SnapshotStore(db), projector: new Projector(db) });
+      }),
+    );
+  }
+
+  /** Whether the log's head is the one this tab's last transaction left: nobody else has written since. */
+  private unchanged(head: LogMeta): boolean {
+    return this.known !== null && head.lastWrite !== undefined && head.lastWrite === this.known.lastWrite;
+  }
+
+  /** After a transaction committed: what it wrote is now what this tab knows. */
+  private commit({ touched, head }: Committed): void {
+    for (const [id, account] of touched) this.remember(id, account);
+    this.known = head;
   }
 
   private remember(accountId: string, account: CachedAccount): void {
@@ -173,20 +348,26 @@ export class Ledger {
     if (this.cache.size > CACHE_LIMIT) this.cache.delete(this.cache.keys().next().value!);
   }
 
-  /** The current state of an account for a command, from the cache when the stream has not moved. */
-  private async current(accountId: string, touched: Map<string, CachedAccount>): Promise<LoadedAccount> {
-    const cached = this.cache.get(accountId);
-    // Without a cached copy the load cannot wait for the head anyway: read both at once.
-    const [head, fresh] = await Promise.all([this.store.head(accountId), cached ? null : this.loadAccount(accountId)]);
-    const loaded: CachedAccount =
-      cached && head && cached.lastEventId === head.lastEventId
-        ? { ...cached, headVersion: head.version }
-        : { ...(fresh ?? (await this.loadAccount(accountId))), lastEventId: head?.lastEventId ?? '', headVersion: head?.version ?? 0 };
-    touched.set(accountId, loaded);
-    return loaded;
+  /** The current state of an account for a command: the cached one while nobody else has written, else loaded. */
+  private async current(t: Tools, accountId: string, meta: Promise<LogMeta>): Promise<CachedAccount> {
+    if (this.cache.has(accountId) && this.unchanged(await meta)) {
+      // Looked up again after the read: this tab's other transactions may have committed meanwhile.
+      const cached = this.cache.get(accountId);
+      if (cached) return cached;
+    }
+    return this.load(t, accountId);
   }
 
-  private async decide(command: LedgerCommand, touched: Map<string, CachedAccount>): Promise<StreamAppend[]> {
+  private async decide(
+    command: LedgerCommand,
+    touched: Map<string, CachedAccount>,
+    load: (accountId: string) => CachedAccount | Promise<CachedAccount>,
+  ): Promise<StreamAppend[]> {
+    const current = async (accountId: string) => {
+      const account = await load(accountId);
+      touched.set(accountId, account);
+      return account;
+    };
     const pending = (events: AccountEvent[]) =>
       events.map((event) => ({ event, metadata: { eventId: this.newId(), commandId: command.commandId } }));
     switch (command.type) {
@@ -194,12 +375,12 @@ export class Ledger {
       case 'Deposit':
       case 'Withdraw':
       case 'CloseAccount': {
-        const { state, version } = await this.current(command.data.accountId, touched);
+        const { state, version } = await current(command.data.accountId);
         return [{ streamId: command.data.accountId, expectedVersion: version, events: pending(decide(command, state)) }];
       }
       case 'Transfer': {
         const { fromAccountId, toAccountId } = command.data;
-        const [from, to] = await Promise.all([this.current(fromAccountId, touched), this.current(toAccountId, touched)]);
+        const [from, to] = await Promise.all([current(fromAccountId), current(toAccountId)]);
         const { sent, received } = decideTransfer(command, from.state, to.state);
         return [
           { streamId: fromAccountId, expectedVersion: from.version, events: pending([sent]) },
@@ -208,15 +389,6 @@ export class Ledger {
       }
       default:
         return assertNever(command, 'command');
-    }
-  }
-
-  private async snapshotIfDue(appends: StreamAppend[], events: RecordedEvent[]): Promise<void> {
-    for (const a of appends) {
-      const mine = events.filter((e) => e.streamId === a.streamId);
-      const last = mine[mine.length - 1];
-      if (!last || !crossesSnapshotPoint(a.expectedVersion, last.version, this.snapshotEvery)) continue;
-      await this.snapshot(a.streamId);
     }
   }
 

@@ -24,13 +24,17 @@ export class Projector {
     this.store = new EventStore(db);
   }
 
-  /** Folds freshly appended events into the read models, in the append's own transaction. */
-  async applyInline(events: RecordedEvent[], read?: Promise<(AccountRow | undefined)[]>): Promise<void> {
+  /**
+   * Folds freshly appended events into the read models, in the append's own
+   * transaction (whose append records, in the log's head, that they did).
+   * Resolves to the account rows as they now stand.
+   */
+  async applyInline(events: RecordedEvent[], read?: Promise<(AccountRow | undefined)[]> | (AccountRow | undefined)[]): Promise<AccountRow[]> {
     const first = events[0];
     const last = events[events.length - 1];
-    if (!first || !last) return;
+    if (!first || !last) return [];
     const ids = [...new Set(events.map((e) => e.streamId))];
-    // The caller may have read the rows already, with its other reads (they must cover every stream in `events`).
+    // The caller may have the rows already (they must cover every stream in `events`).
     const rows = (await (read ?? this.db.accounts.bulkGet(ids))).filter((r): r is AccountRow => r !== undefined);
     const builder = new ProjectionBuilder(rows);
     for (const event of events) builder.apply(event);
@@ -42,14 +46,21 @@ export class Projector {
       const all = await this.db.accounts.orderBy('openedPosition').toArray();
       writes.push(this.db.ledgerCheckpoints.put({ position: last.position, at: last.metadata.at, accounts: all.map(checkpointAccount) }));
     }
-    writes.push(this.markCurrent(last.position));
+    const after = builder.rows();
     await Promise.all(writes);
+    return after;
   }
 
-  private markCurrent(position: number, journal?: number): Promise<unknown> {
-    const rows: ProjectionCheckpoint[] = PROJECTION_NAMES.map((name) => ({ name, position, version: PROJECTION_VERSION }));
-    if (journal !== undefined) rows.push({ name: JOURNAL, position: journal, version: PROJECTION_VERSION });
-    return this.db.checkpoints.bulkPut(rows);
+  /**
+   * Records in the log's head that the read models reach `position`, and that
+   * the journal does too. Also leaves a new write mark: another tab's cached
+   * rows must not outlive a rebuild.
+   */
+  private async markCurrent(position: number): Promise<void> {
+    const meta = await this.store.meta();
+    const journal: ProjectionCheckpoint = { name: JOURNAL, position, version: PROJECTION_VERSION };
+    const projections = { position, version: PROJECTION_VERSION };
+    await Promise.all([this.db.checkpoints.put(journal), this.db.meta.put({ ...meta, projections, lastWrite: `#build-${crypto.randomUUID()}` })]);
   }
 
   /** Empties every read model, before a rebuild or an import writes them anew. */
@@ -69,7 +80,7 @@ export class Projector {
     if (journal.length) await this.db.journal.bulkAdd(journal);
     if (!finished) return;
     await this.db.accounts.bulkAdd(builder.rows());
-    await this.markCurrent(finished.position, finished.position);
+    await this.markCurrent(finished.position);
   }
 
   /** Drops the read models and replays the whole log into them, in one transaction. */
@@ -93,15 +104,12 @@ export class Projector {
 
   /** True when every read model has folded the whole log with the current projection code. */
   async isCurrent(): Promise<boolean> {
-    const [meta, checkpoints] = await Promise.all([this.store.meta(), this.db.checkpoints.toArray()]);
-    const journal = checkpoints.find((c) => c.name === JOURNAL);
+    const [meta, journal] = await Promise.all([this.store.meta(), this.db.checkpoints.get(JOURNAL)]);
     // A log built by appends alone has no journal: time travel then reads the appended events.
     if (journal && (journal.version !== PROJECTION_VERSION || journal.position > meta.position)) return false;
-    return PROJECTION_NAMES.every((name) => {
-      const checkpoint = checkpoints.find((c) => c.name === name);
-      if (meta.position === 0 && !checkpoint) return true;
-      return checkpoint?.version === PROJECTION_VERSION && checkpoint.position === meta.position;
-    });
+    const { projections } = meta;
+    if (!projections) return meta.position === 0;
+    return projections.version === PROJECTION_VERSION && projections.position === meta.position;
   }
 }
 

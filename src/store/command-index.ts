@@ -3,12 +3,6 @@ import type { LedgerDb } from './db';
 /** Where a command's events are: [streamId, firstVersion, lastVersion] for each stream it wrote to. */
 export type CommandRef = [string, number, number];
 
-/** One row per command appended in this ledger. */
-export interface CommandRecord {
-  commandId: string;
-  refs: CommandRef[];
-}
-
 /**
  * The commands of an imported log, hashed into a fixed number of buckets:
  * an import of a million events writes a thousand records instead of a
@@ -64,8 +58,13 @@ export class CommandBuckets {
 
 /** Where an earlier command's events are, or null when the id is new to this ledger. */
 export async function findCommand(db: LedgerDb, commandId: string): Promise<CommandRef[] | null> {
-  const [appended, bucket] = await Promise.all([db.commands.get(commandId), db.commandBuckets.get(bucketOf(commandId))]);
-  if (appended) return appended.refs;
+  const [appended, imported] = await Promise.all([db.commits.get({ commandId }), findImportedCommand(db, commandId)]);
+  return appended?.commandRefs ?? imported;
+}
+
+/** Where an imported command's events are, from its hash bucket; null when no import carried it. */
+export async function findImportedCommand(db: LedgerDb, commandId: string): Promise<CommandRef[] | null> {
+  const bucket = await db.commandBuckets.get(bucketOf(commandId));
   if (!bucket) return null;
   const refs: CommandRef[] = [];
   bucket.ids.forEach((id, i) => {

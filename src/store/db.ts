@@ -1,5 +1,5 @@
-import Dexie, { type Table } from 'dexie';
-import type { CommandBucket, CommandRecord } from './command-index';
+import Dexie, { type Table, type Transaction } from 'dexie';
+import type { CommandBucket, CommandRef } from './command-index';
 import type { AccountEventType, EventMetadata } from '../domain/events';
 import { TIMELINE_EVERY, type AccountRow, type HistoryPage, type JournalWindow, type LedgerCheckpoint } from '../projections/rows';
 
@@ -34,9 +34,13 @@ export interface CommitRecord {
    * export writes the text out unchanged.
    */
   events: string[];
+  /** On the first record an append writes for a command: its id (uniquely indexed) ... */
+  commandId?: string;
+  /** ... and where all of that command's events are. Imported records carry neither (see CommandBucket). */
+  commandRefs?: CommandRef[];
 }
 
-/** The newest version of a stream, so an append checks its expected version without reading a commit. */
+/** The newest version of a stream and its newest event, as its last commit record says. */
 export interface StreamHead {
   streamId: string;
   version: number;
@@ -44,12 +48,25 @@ export interface StreamHead {
   lastEventId: string;
 }
 
+/**
+ * The log's head: one record rewritten by every append, so everything an
+ * append must move with the log lives here (IndexedDB pays per record).
+ */
 export interface LogMeta {
   key: 'log';
   /** Last global position written; the log is 1..position with no gaps. */
   position: number;
   /** Time of the last event; new events never get an earlier one, so time and position sort alike. */
   lastAt: string;
+  /**
+   * Id of the newest event, or a mark an import or rebuild leaves: it changes
+   * with every write, so a tab that finds the one it left knows nothing else was written.
+   */
+  lastWrite?: string;
+  /** True once an import wrote hashed command buckets: a command's id must then be looked up there too. */
+  imported?: boolean;
+  /** How far the read models have folded the log, and with which projection code (absent: never built). */
+  projections?: { position: number; version: number };
 }
 
 export interface SnapshotRecord {
@@ -69,13 +86,15 @@ export interface ProjectionCheckpoint {
   version: number;
 }
 
+// Dexie turns its debugging aids on (a console task per request) whenever the page is on localhost, which is
+// where `npm start` serves the production build; they cost every command time, so production turns them off.
+if (import.meta.env.PROD) Dexie.debug = false;
+
 export type LedgerDbOptions = NonNullable<ConstructorParameters<typeof Dexie>[1]> & { timelineEvery?: number };
 
 export class LedgerDb extends Dexie {
   commits!: Table<CommitRecord, [string, number]>;
-  commands!: Table<CommandRecord, string>;
   commandBuckets!: Table<CommandBucket, number>;
-  streams!: Table<StreamHead, string>;
   meta!: Table<LogMeta, string>;
   snapshots!: Table<SnapshotRecord, [string, number]>;
   accounts!: Table<AccountRow, string>;
@@ -106,15 +125,38 @@ export class LedgerDb extends Dexie {
       journal: 'start',
       checkpoints: 'name',
     });
+    // A command writes two records fewer: stream heads are read from each stream's last commit record, and the
+    // command index is a unique index on the first commit record each command writes.
+    this.version(2)
+      .stores({ commits: '[streamId+version], position, &commandId', streams: null })
+      .upgrade(async (tx) => {
+        const commits = tx.table<CommitRecord, [string, number]>('commits');
+        const rows = await tx.table<{ commandId: string; refs: CommandRef[] }, string>('commands').toArray();
+        await Promise.all(rows.map(({ commandId, refs }) => commits.update([refs[0]![0], refs[0]![1]], { commandId, commandRefs: refs })));
+      });
+    this.version(3).stores({ commands: null });
+  }
+
+  /** Set on a view from `bound`: its tables belong to one transaction. */
+  readonly transactionBound: boolean = false;
+
+  /**
+   * This database with every table bound to one transaction: work through it
+   * joins that transaction whether or not Dexie's zone survived the awaits
+   * before it. A table outside the transaction's scope throws when used.
+   */
+  bound(tx: Transaction): LedgerDb {
+    const view = Object.create(this) as LedgerDb;
+    for (const { name } of this.tables) Object.defineProperty(view, name, { get: () => tx.table(name) });
+    Object.defineProperty(view, 'transactionBound', { value: true });
+    return view;
   }
 
   /** Every table a command touches, for one read-write transaction. */
   get writeTables(): Table[] {
     return [
       this.commits,
-      this.commands,
       this.commandBuckets,
-      this.streams,
       this.meta,
       this.snapshots,
       this.accounts,

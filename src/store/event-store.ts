@@ -2,7 +2,7 @@ import Dexie from 'dexie';
 import { ConcurrencyError, StorageError } from '../domain/errors';
 import { SCHEMA_VERSIONS, type AccountEvent, type EventMetadata, type RecordedEvent } from '../domain/events';
 import { upcast } from '../domain/upcast';
-import { findCommand, type CommandRecord } from './command-index';
+import { findCommand, type CommandRef } from './command-index';
 import type { CommitRecord, LedgerDb, LogMeta, StoredEvent, StreamHead } from './db';
 import { eventText, parseEventText } from './event-text';
 
@@ -18,11 +18,26 @@ export interface StreamAppend {
   events: PendingEvent[];
 }
 
-/** What a caller already read inside the append's transaction. */
+/** What a caller already read inside the append's transaction, and what it does alongside. */
 export interface AppendReads {
-  meta?: Promise<LogMeta>;
+  /** The log's head as this transaction sees it (or, for an optimistic caller, as it expects it). */
+  meta?: Promise<LogMeta> | LogMeta;
   /** Each stream's head version, read in this same transaction. */
   versions?: ReadonlyMap<string, number>;
+  /**
+   * Set when the caller folds these events into the read models in this same
+   * transaction, with this projection version: the head then records that the
+   * read models reach the new position. Without it they fall behind, and the
+   * next open rebuilds them.
+   */
+  projection?: number;
+}
+
+/** An append whose writes are issued: its events, the log's head once they land, and the writes themselves. */
+export interface Staged {
+  events: RecordedEvent[];
+  head: LogMeta;
+  written: Promise<unknown>;
 }
 
 /** A stored event with the stream it belongs to. */
@@ -76,18 +91,22 @@ export function toCommitRecord(streamId: string, events: RecordedEvent[]): Commi
   };
 }
 
-/** The command index rows for freshly appended events: each command, the streams and versions it wrote. */
-function commandsOf(events: RecordedEvent[]): CommandRecord[] {
-  const byId = new Map<string, CommandRecord>();
-  for (const event of events) {
-    const id = event.metadata.commandId;
-    let row = byId.get(id);
-    if (!row) byId.set(id, (row = { commandId: id, refs: [] }));
-    const ref = row.refs.find((r) => r[0] === event.streamId);
-    if (ref) ref[2] = event.version;
-    else row.refs.push([event.streamId, event.version, event.version]);
+/**
+ * Indexes the commands of freshly built records: the first record a command
+ * writes carries its id (a unique index, so a command id is never written
+ * twice) and where all of its events are. An appended record holds one
+ * command's events; a record that mixed commands could not be indexed.
+ */
+function indexCommands(records: [CommitRecord, RecordedEvent[]][]): void {
+  const firsts = new Map<string, CommitRecord>();
+  for (const [record, events] of records) {
+    const id = events[0]!.metadata.commandId;
+    if (events.some((e) => e.metadata.commandId !== id)) throw new RangeError('One append may write only one command\'s events to a stream.');
+    const ref: CommandRef = [record.streamId, record.version, record.lastVersion];
+    const first = firsts.get(id);
+    if (first) first.commandRefs!.push(ref);
+    else firsts.set(id, Object.assign(record, { commandId: id, commandRefs: [ref] }));
   }
-  return [...byId.values()];
 }
 
 /** The head a commit record leaves its stream at. */
@@ -140,8 +159,10 @@ export class EventStore {
     return (await this.db.meta.get('log')) ?? EMPTY_META;
   }
 
+  /** The stream's newest version and event, from its last commit record (undefined for a stream never written). */
   async head(streamId: string): Promise<StreamHead | undefined> {
-    return this.db.streams.get(streamId);
+    const last = await this.db.commits.where('[streamId+version]').between([streamId, Dexie.minKey], [streamId, Dexie.maxKey]).last();
+    return last && headOf(last);
   }
 
   async streamVersion(streamId: string): Promise<number> {
@@ -164,12 +185,12 @@ export class EventStore {
    * writes alongside (`written` settles when the log's writes are done).
    * `read` carries what the caller already read in this transaction.
    */
-  async stage(appends: StreamAppend[], at: string, read: AppendReads = {}): Promise<{ events: RecordedEvent[]; written: Promise<unknown> }> {
+  async stage(appends: StreamAppend[], at: string, read: AppendReads = {}): Promise<Staged> {
     const run = async () => {
       // Requests are issued together and answered in order: one round trip instead of several.
       const [meta, heads] = await Promise.all([
         read.meta ?? this.meta(),
-        read.versions ? appends.map((a) => ({ version: read.versions!.get(a.streamId) ?? 0 })) : this.db.streams.bulkGet(appends.map((a) => a.streamId)),
+        read.versions ? appends.map((a) => ({ version: read.versions!.get(a.streamId) ?? 0 })) : Promise.all(appends.map((a) => this.head(a.streamId))),
       ]);
       appends.forEach((a, i) => {
         const actual = heads[i]?.version ?? 0;
@@ -178,7 +199,7 @@ export class EventStore {
       const stamp = at > meta.lastAt ? at : meta.lastAt;
       let position = meta.position;
       const recorded: RecordedEvent[] = [];
-      const records: CommitRecord[] = [];
+      const records: [CommitRecord, RecordedEvent[]][] = [];
       for (const a of appends) {
         const batch = a.events.map(({ event, metadata }, i): RecordedEvent => ({
           ...event,
@@ -191,28 +212,35 @@ export class EventStore {
         if (batch.length > APPEND_RECORD_LIMIT) {
           throw new RangeError(`One append may write at most ${APPEND_RECORD_LIMIT} events to a stream.`);
         }
-        if (batch.length > 0) records.push(toCommitRecord(a.streamId, batch));
+        if (batch.length > 0) records.push([toCommitRecord(a.streamId, batch), batch]);
         recorded.push(...batch);
       }
+      indexCommands(records);
       // `add` (never `put`): a duplicate [streamId+version] is refused by IndexedDB itself.
-      const added = this.db.commits.bulkAdd(records).catch(async (error: unknown) => {
+      const added = this.db.commits.bulkAdd(records.map(([record]) => record)).catch(async (error: unknown) => {
         if (error instanceof Dexie.BulkError || (error as Error).name === 'ConstraintError') {
           const a = appends[0]!;
           throw new ConcurrencyError(a.streamId, a.expectedVersion, await this.streamVersion(a.streamId));
         }
         throw error;
       });
+      const head: LogMeta = {
+        ...meta,
+        position,
+        lastAt: stamp,
+        // A fresh mark, not an event id: ids come from callers and files, and need not be unique across tabs.
+        lastWrite: crypto.randomUUID(),
+        ...(read.projection !== undefined && { projections: { position, version: read.projection } }),
+      };
       const written = Promise.all([
         added,
-        this.db.streams.bulkPut(records.map(headOf)),
-        this.db.commands.bulkPut(commandsOf(recorded)),
-        this.db.meta.put({ key: 'log', position, lastAt: stamp }),
+        this.db.meta.put(head),
       ]);
-      return { events: recorded, written };
+      return { events: recorded, written, head };
     };
-    if (Dexie.currentTransaction) return run();
+    if (Dexie.currentTransaction || this.db.transactionBound) return run();
     try {
-      return await this.db.transaction('rw', this.db.commits, this.db.commands, this.db.streams, this.db.meta, async () => {
+      return await this.db.transaction('rw', this.db.commits, this.db.meta, async () => {
         const staged = await run();
         await staged.written;
         return staged;

@@ -4,7 +4,7 @@ import { ConcurrencyError } from '../../src/domain/errors';
 import type { StreamAppend } from '../../src/store/event-store';
 import { LedgerQueries } from '../../src/app/queries';
 import { verifyProjections } from '../../src/projections/verify';
-import { deposit, open } from '../support/ledger';
+import { deposit, open, transfer, withdraw } from '../support/ledger';
 import { dumpDb, useLedgers } from '../support/store';
 
 const ledgers = useLedgers();
@@ -123,5 +123,27 @@ describe('commands from two connections at once', () => {
     const refusal = outcomes.find((o) => o.status === 'rejected');
     expect(refusal?.status === 'rejected' && refusal.reason).toMatchObject({ code: 'ACCOUNT_ALREADY_EXISTS' });
     expect((await first.store.readAll()).map((e) => `${e.streamId}@${e.version}`)).toEqual(['a@1']);
+  });
+
+  it('keeps every write of a command in its transaction with several commands in flight in each of two tabs', async () => {
+    // Dexie finds a transaction through a zone carried across awaits; with transactions interleaving in one tab it
+    // can be lost, and a command's later writes then ran in transactions of their own (read models off the log).
+    const first = await ledgers.open();
+    const second = await ledgers.connect(first);
+    await first.execute(open('a', 'Ada', 'EUR', '500.00'));
+    await second.execute(open('b', 'Bob', 'EUR', '500.00'));
+    const commands = Array.from({ length: 48 }, (_, i) =>
+      i % 3 === 0 ? deposit(i % 2 ? 'a' : 'b', '7.00') : i % 3 === 1 ? withdraw(i % 2 ? 'b' : 'a', '3.00') : transfer(i % 2 ? 'a' : 'b', i % 2 ? 'b' : 'a', '5.00'),
+    );
+
+    for (let i = 0; i < commands.length; i += 4) {
+      const batch = commands.slice(i, i + 4).map((command, j) => (j % 2 ? second : first).execute(command));
+      expect((await Promise.allSettled(batch)).filter((r) => r.status === 'rejected')).toEqual([]);
+    }
+
+    expect(await verifyProjections(first.db)).toEqual([]);
+    const queries = new LedgerQueries(second.db);
+    expect([(await queries.getAccount('a'))?.balance, (await queries.getAccount('b'))?.balance]).toEqual(['532.00', '532.00']);
+    expect((await first.store.readAll()).map((e) => e.position)).toEqual(Array.from({ length: 4 + 48 + 16 }, (_, i) => i + 1));
   });
 });

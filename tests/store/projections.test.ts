@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Ledger } from '../../src/app/ledger';
-import { PROJECTION_NAMES, PROJECTION_VERSION } from '../../src/projections/projector';
+import { JOURNAL, PROJECTION_VERSION } from '../../src/projections/projector';
+import type { LogMeta } from '../../src/store/db';
 import { verifyProjections } from '../../src/projections/verify';
 import { runMixedHistory, useLedgers } from '../support/store';
 
@@ -50,16 +51,32 @@ describe('the read models', () => {
     ]);
   });
 
-  it('carry checkpoints at the log\'s last position, after commands and after a rebuild', async () => {
+  it('are recorded in the log\'s head as reaching its last position, after commands and after a rebuild', async () => {
     const ledger = await mixedLedger();
-    const inline = async () => (await ledger.db.checkpoints.bulkGet([...PROJECTION_NAMES])).map((c) => [c?.position, c?.version]);
-    const atTheEnd = PROJECTION_NAMES.map(() => [14, PROJECTION_VERSION]);
+    const atTheEnd = { position: 14, version: PROJECTION_VERSION };
     expect((await ledger.store.meta()).position).toBe(14);
 
-    expect(await inline()).toEqual(atTheEnd);
+    expect((await ledger.store.meta()).projections).toEqual(atTheEnd);
     await ledger.projector.rebuild();
-    expect(await inline()).toEqual(atTheEnd);
+    expect((await ledger.store.meta()).projections).toEqual(atTheEnd);
+    expect(await ledger.db.checkpoints.get(JOURNAL)).toEqual({ name: JOURNAL, ...atTheEnd });
     expect(await ledger.projector.isCurrent()).toBe(true);
+  });
+
+  it('fall behind when events are appended without them, and are rebuilt on the next open', async () => {
+    const ledger = await mixedLedger();
+    const [event] = await ledger.store.readStream('bob', 1, 1);
+    const version = await ledger.store.streamVersion('bob');
+    await ledger.store.append(
+      [{ streamId: 'bob', expectedVersion: version, events: [{ event: { type: 'MoneyDeposited', data: { accountId: 'bob', amount: '1.00', description: 'bare' } }, metadata: { eventId: 'bare-1', commandId: 'bare-1' } }] }],
+      event!.metadata.at,
+    );
+
+    expect(await ledger.projector.isCurrent()).toBe(false);
+    ledger.close();
+    const reopened = await ledgers.open({ name: ledger.db.name });
+    expect((await reopened.db.accounts.get('bob'))?.balance).toBe('51.00');
+    expect(await verifyProjections(reopened.db)).toEqual([]);
   });
 });
 
@@ -109,13 +126,15 @@ describe('rebuilding', () => {
     expect(await readModels(ledger)).toEqual(honest);
   });
 
+  const head = (change: (meta: LogMeta) => void) => (ledger: Ledger) => ledger.db.meta.toCollection().modify(change);
   it.each<[string, (ledger: Ledger) => Promise<unknown>]>([
-    ['no checkpoints', (ledger) => ledger.db.checkpoints.clear()],
-    ['checkpoints behind the log', (ledger) => ledger.db.checkpoints.toCollection().modify((c) => void (c.position -= 1))],
-    ['one checkpoint missing', (ledger) => ledger.db.checkpoints.delete('history')],
-    ['checkpoints of an older projection version', (ledger) => ledger.db.checkpoints.toCollection().modify((c) => void (c.version -= 1))],
+    ['no projection checkpoint', head((meta) => void delete meta.projections)],
+    ['read models behind the log', head((meta) => void (meta.projections!.position -= 1))],
+    ['read models of an older projection version', head((meta) => void (meta.projections!.version -= 1))],
+    ['a journal of an older projection version', (ledger) => ledger.db.checkpoints.update(JOURNAL, { version: PROJECTION_VERSION - 1 })],
   ])('happens when a ledger opens with %s', async (_case, rewind) => {
     const ledger = await mixedLedger();
+    await ledger.projector.rebuild();
     const honest = await readModels(ledger);
     await damage(ledger);
     await rewind(ledger);

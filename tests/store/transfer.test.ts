@@ -34,7 +34,7 @@ const failurePoints: [string, (db: LedgerDb) => () => void][] = [
     },
   ],
   [
-    'the log position, after both commit records',
+    'the log\'s head (position and read-model checkpoint), after both commit records',
     (db) => {
       db.meta.hook('updating', injected);
       return () => db.meta.hook('updating').unsubscribe(injected);
@@ -55,13 +55,6 @@ const failurePoints: [string, (db: LedgerDb) => () => void][] = [
     (db) => {
       db.history.hook('creating', injected);
       return () => db.history.hook('creating').unsubscribe(injected);
-    },
-  ],
-  [
-    'the projection checkpoints',
-    (db) => {
-      db.checkpoints.hook('updating', injected);
-      return () => db.checkpoints.hook('updating').unsubscribe(injected);
     },
   ],
   [
