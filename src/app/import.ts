@@ -7,6 +7,8 @@ import { Projector, fullBuilder } from '../projections/projector';
 import type { CommitRecord, LedgerDb, SnapshotRecord } from '../store/db';
 import { eventText } from '../store/event-text';
 import { CommandBuckets } from '../store/command-index';
+import { FoldSegmentBuilder } from '../store/fold-columns';
+import { toAmountString } from '../domain/money';
 import { storageFailure } from '../store/event-store';
 import { DEFAULT_SNAPSHOT_EVERY, SNAPSHOT_SCHEMA_VERSION, serializeState } from '../store/snapshots';
 import { EventReader, NEED_MORE, NotLineLayout, checkCount } from './import-source';
@@ -40,6 +42,8 @@ export const IMPORT_RECORD_EVENTS = 128;
 /** Turns checked events into commit records, snapshots and read models, a slice at a time. */
 class ImportWriter {
   private readonly open = new Map<string, CommitRecord>();
+  /** The fold columns of the events accepted since the last flush. */
+  private readonly segment = new FoldSegmentBuilder();
   private ready: CommitRecord[] = [];
   private snapshots: SnapshotRecord[] = [];
   private readonly commands = new CommandBuckets();
@@ -69,6 +73,7 @@ class ImportWriter {
     record.lastVersion = event.version;
     this.commands.add(event.metadata.commandId, id, event.version);
     const state = this.check.accountStates().get(id);
+    this.segment.add(event, state && state.status !== 'none' ? toAmountString(state.balance, state.currency) : '');
     this.builder.apply(event, state && state.status !== 'none' ? state.balance : undefined);
     if (this.snapshotEvery > 0 && event.version % this.snapshotEvery === 0) {
       if (state) {
@@ -88,6 +93,8 @@ class ImportWriter {
     }
     this.ready = growing;
     if (done.length) await this.db.commits.bulkAdd(done);
+    const segment = this.segment.take();
+    if (segment) await this.db.folds.add(segment);
     if (this.snapshots.length) await this.db.snapshots.bulkAdd(this.snapshots.splice(0));
     if (final) {
       await this.db.commandBuckets.bulkAdd(this.commands.records());

@@ -1,14 +1,15 @@
 import Dexie, { type Table } from 'dexie';
 import { decide, evolve, replay, type AccountState } from '../domain/account';
 import type { LedgerCommand } from '../domain/commands';
-import { assertNever } from '../domain/errors';
+import { ConcurrencyError, assertNever } from '../domain/errors';
 import type { AccountEvent, RecordedEvent } from '../domain/events';
 import { decideTransfer } from '../domain/transfer';
 import { PROJECTION_VERSION, Projector } from '../projections/projector';
 import { HISTORY_PAGE_SIZE, type AccountRow } from '../projections/rows';
 import { findImportedCommand } from '../store/command-index';
+import { FoldColumnsBuilder, type FoldColumns } from '../store/fold-columns';
+import { toAmountString } from '../domain/money';
 import { LedgerDb, type LogMeta } from '../store/db';
-import { ConcurrencyError } from '../domain/errors';
 import { EventStore, storageFailure, type StreamAppend } from '../store/event-store';
 import { DEFAULT_SNAPSHOT_EVERY, SnapshotStore, crossesSnapshotPoint } from '../store/snapshots';
 
@@ -293,7 +294,16 @@ export class Ledger {
   ): Promise<Committed> {
     const at = this.clock().toISOString();
     const versions = new Map([...touched].map(([id, account]) => [id, account.version]));
-    const { events, written, head } = await t.store.stage(appends, at, { meta, versions, projection: PROJECTION_VERSION });
+    const columns = (streamId: string, batch: RecordedEvent[]): FoldColumns => {
+      const fold = new FoldColumnsBuilder();
+      let state = touched.get(streamId)!.state;
+      for (const event of batch) {
+        state = evolve(state, event);
+        fold.add(event, state.status === 'none' ? '' : toAmountString(state.balance, state.currency));
+      }
+      return fold.done();
+    };
+    const { events, written, head } = await t.store.stage(appends, at, { meta, versions, projection: PROJECTION_VERSION, columns });
     const after = new Map<string, CachedAccount>();
     for (const event of events) {
       const before = after.get(event.streamId) ?? touched.get(event.streamId)!;

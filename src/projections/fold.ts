@@ -1,6 +1,8 @@
 import { assertNever } from '../domain/errors';
 import type { RecordedEvent } from '../domain/events';
-import { Money, ZERO, toAmountString } from '../domain/money';
+import { Money, ZERO, toAmountString, type Currency } from '../domain/money';
+import type { CommitRecord } from '../store/db';
+import { KIND, type FoldColumns, type FoldSegment, type Kind } from '../store/fold-columns';
 import {
   HISTORY_PAGE_SIZE,
   TIMELINE_EVERY,
@@ -61,10 +63,19 @@ export function transactionOf(event: RecordedEvent, balanceAfter: string): Trans
   }
 }
 
+/** An account while folding: its balance kept as a Decimal, or as the text the fold columns give, whichever came last. */
 interface Working {
   row: AccountRow;
-  /** Kept as a Decimal while folding; written into row.balance only when rows are taken out. */
-  balance: Money;
+  money: Money | null;
+  text: string | null;
+}
+
+function balanceText(account: Working): string {
+  return (account.text ??= toAmountString(account.money!, account.row.currency));
+}
+
+function balanceMoney(account: Working): Money {
+  return (account.money ??= new Money(account.text!));
 }
 
 export interface BuildOptions {
@@ -74,6 +85,17 @@ export interface BuildOptions {
   journal?: boolean;
   /** Extra positions to take a checkpoint at (the verifier asks for the ones stored). */
   checkpointPositions?: ReadonlySet<number>;
+}
+
+/** One event as the fold sees it. */
+interface Step {
+  streamId: string;
+  kind: Kind;
+  version: number;
+  position: number;
+  at: string;
+  opened?: { ownerName: string; currency: Currency } | undefined;
+  closedReason?: string | undefined;
 }
 
 /**
@@ -93,7 +115,7 @@ export class ProjectionBuilder {
     seed: Iterable<AccountRow> = [],
     private readonly options: BuildOptions = {},
   ) {
-    for (const row of seed) this.working.set(row.accountId, { row: { ...row }, balance: new Money(row.balance) });
+    for (const row of seed) this.working.set(row.accountId, { row: { ...row }, money: null, text: row.balance });
   }
 
   /**
@@ -101,48 +123,111 @@ export class ProjectionBuilder {
    * and has it), saves parsing and adding the amount a second time.
    */
   apply(event: RecordedEvent, balanceAfter?: Money): void {
+    const movement = movementOf(event);
+    this.step(
+      {
+        streamId: event.streamId,
+        kind: KIND[event.type],
+        version: event.version,
+        position: event.position,
+        at: event.metadata.at,
+        opened: event.type === 'AccountOpened' ? event.data : undefined,
+        closedReason: event.type === 'AccountClosed' ? event.data.reason : undefined,
+      },
+      (account) => {
+        if (!movement) return;
+        const before = balanceMoney(account);
+        account.money = balanceAfter ?? (movement.incoming ? before.plus(movement.amount) : before.minus(movement.amount));
+        account.text = null;
+      },
+    );
+  }
+
+  /**
+   * Event `i` of a commit record, from its fold columns: no JSON to parse and
+   * no amount to add, the balance after it is in the columns.
+   */
+  applyFolded(record: CommitRecord & { fold: FoldColumns }, i: number): void {
+    const { fold } = record;
+    const kind = fold.kinds[i] as Kind;
+    this.step(
+      {
+        streamId: record.streamId,
+        kind,
+        version: record.version + i,
+        position: record.positions[i]!,
+        at: fold.ats[i]!,
+        opened: kind === KIND.AccountOpened ? fold.opened : undefined,
+        closedReason: kind === KIND.AccountClosed ? fold.closedReason : undefined,
+      },
+      (account) => {
+        account.text = fold.balances[i]!;
+        account.money = null;
+      },
+    );
+  }
+
+  /** Every event of a fold segment, in order (see FoldSegment). */
+  applySegment(segment: FoldSegment): void {
+    const opened = new Map(segment.opened.map(([row, ownerName, currency]) => [row, { ownerName, currency }]));
+    const closed = new Map(segment.closed);
+    const { streamIds, versions, kinds, ats, balances, start } = segment;
+    for (let i = 0; i < streamIds.length; i++) {
+      const kind = kinds[i] as Kind;
+      this.step(
+        { streamId: streamIds[i]!, kind, version: versions[i]!, position: start + i, at: ats[i]!, opened: opened.get(i), closedReason: closed.get(i) },
+        (account) => {
+          account.text = balances[i]!;
+          account.money = null;
+        },
+      );
+    }
+  }
+
+  private step(event: Step, move: (account: Working) => void): void {
     const id = event.streamId;
     let account = this.working.get(id);
-    if (event.type === 'AccountOpened') {
+    if (event.kind === KIND.AccountOpened) {
+      const { ownerName, currency } = event.opened!;
       account = {
         row: {
           accountId: id,
-          ownerName: event.data.ownerName,
-          currency: event.data.currency,
+          ownerName,
+          currency,
           status: 'open',
           balance: '',
-          openedAt: event.metadata.at,
+          openedAt: event.at,
           openedPosition: event.position,
-          lastActivityAt: event.metadata.at,
+          lastActivityAt: event.at,
           transactionCount: 0,
           version: event.version,
         },
-        balance: ZERO,
+        money: ZERO,
+        text: null,
       };
       this.working.set(id, account);
-    } else if (event.type === 'AccountClosed') {
+    } else if (event.kind === KIND.AccountClosed) {
       if (account) {
         account.row.status = 'closed';
-        account.row.closedReason = event.data.reason;
+        account.row.closedReason = event.closedReason!;
       }
     } else if (account) {
       const { row } = account;
-      const movement = movementOf(event)!;
       if (row.transactionCount % HISTORY_PAGE_SIZE === 0) {
         this.pages.push({
           accountId: id,
           page: row.transactionCount / HISTORY_PAGE_SIZE,
           firstVersion: event.version,
-          openingBalance: toAmountString(account.balance, row.currency),
-          at: event.metadata.at,
+          openingBalance: balanceText(account),
+          at: event.at,
         });
       }
-      account.balance = balanceAfter ?? (movement.incoming ? account.balance.plus(movement.amount) : account.balance.minus(movement.amount));
+      move(account);
       row.transactionCount++;
     }
     if (!account) return;
     account.row.version = event.version;
-    account.row.lastActivityAt = event.metadata.at;
+    account.row.lastActivityAt = event.at;
     this.touched.add(id);
     if (this.options.journal) this.journalize(event, account);
     const every = this.options.timelineEvery ?? 0;
@@ -171,23 +256,20 @@ export class ProjectionBuilder {
   }
 
   private finish(account: Working): AccountRow {
-    account.row.balance = toAmountString(account.balance, account.row.currency);
+    account.row.balance = balanceText(account);
     return account.row;
   }
 
-  private checkpointAt(event: RecordedEvent): LedgerCheckpoint {
-    const accounts = [...this.working.values()].map(({ row, balance }): CheckpointAccount => [
-      row.accountId,
-      row.ownerName,
-      row.currency,
-      row.status,
-      toAmountString(balance, row.currency),
-      row.version,
-    ]);
-    return { position: event.position, at: event.metadata.at, accounts };
+  private checkpointAt(event: Step): LedgerCheckpoint {
+    const accounts = [...this.working.values()].map((account): CheckpointAccount => {
+      const { row } = account;
+      return [row.accountId, row.ownerName, row.currency, row.status, balanceText(account), row.version];
+    });
+    return { position: event.position, at: event.at, accounts };
   }
 
-  private journalize(event: RecordedEvent, { row, balance }: Working): void {
+  private journalize(event: Step, account: Working): void {
+    const { row } = account;
     const every = this.options.timelineEvery || TIMELINE_EVERY;
     let window = this.journal[this.journal.length - 1];
     // Rows are implicit positions: a new window starts at each multiple of `every` (and, defensively, at any gap).
@@ -197,9 +279,9 @@ export class ProjectionBuilder {
     }
     const index = window.accountIds.length;
     window.accountIds.push(row.accountId);
-    window.balances.push(toAmountString(balance, row.currency));
-    window.ats.push(event.metadata.at);
-    if (event.type === 'AccountOpened') window.opened.push([index, row.ownerName, row.currency]);
-    if (event.type === 'AccountClosed') window.closed.push(index);
+    window.balances.push(balanceText(account));
+    window.ats.push(event.at);
+    if (event.kind === KIND.AccountOpened) window.opened.push([index, row.ownerName, row.currency]);
+    if (event.kind === KIND.AccountClosed) window.closed.push(index);
   }
 }

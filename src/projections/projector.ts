@@ -1,10 +1,14 @@
 import type { RecordedEvent } from '../domain/events';
-import type { LedgerDb, ProjectionCheckpoint } from '../store/db';
+import type { CommitRecord, LedgerDb, ProjectionCheckpoint } from '../store/db';
+import { foldable, foldableSegment, type FoldColumns, type FoldSegment } from '../store/fold-columns';
 import { EventStore, toRecorded } from '../store/event-store';
 import { parseEventText } from '../store/event-text';
 import { LogReader } from '../store/log-reader';
 import { ProjectionBuilder } from './fold';
 import type { AccountRow, CheckpointAccount } from './rows';
+
+/** Fold segments read at a time during a rebuild. */
+const SEGMENT_PAGE = 4;
 
 /** Raise when a fold changes: stored read models of another version are rebuilt on open. */
 export const PROJECTION_VERSION = 3;
@@ -85,21 +89,60 @@ export class Projector {
 
   /** Drops the read models and replays the whole log into them, in one transaction. */
   async rebuild(): Promise<{ events: number }> {
-    const { commits, meta, accounts, history, ledgerCheckpoints, journal, checkpoints } = this.db;
-    return this.db.transaction('rw', [commits, meta, accounts, history, ledgerCheckpoints, journal, checkpoints], async () => {
+    const { commits, meta, accounts, history, ledgerCheckpoints, journal, checkpoints, folds } = this.db;
+    return this.db.transaction('rw', [commits, meta, accounts, history, ledgerCheckpoints, journal, checkpoints, folds], async () => {
       const { position } = await this.store.meta();
-      const builder = fullBuilder(this.db);
       await this.clear();
-      const reader = new LogReader(this.db, position);
-      let count = 0;
-      for (let slice = await reader.next(); slice; slice = await reader.next()) {
-        for (const { streamId, text } of slice) builder.apply(toRecorded(streamId, parseEventText(text)));
-        count += slice.length;
+      // The imported part of the log has its fold columns in position order; when they are whole and of this
+      // app's format, fold them, then the appended records after them. Otherwise fold every record.
+      let built = await this.build(position, true);
+      if (!built) {
+        await this.clear();
+        built = (await this.build(position, false))!;
+      }
+      await this.writeBuild(built.builder, { position });
+      return { events: built.count };
+    });
+  }
+
+  /**
+   * Folds the log up to `position`, writing the read models as it goes; null
+   * (only with `segments`) when the fold segments turn out unusable, after
+   * which the caller clears what was written and builds without them.
+   */
+  private async build(position: number, segments: boolean): Promise<{ builder: ProjectionBuilder; count: number } | null> {
+    const builder = fullBuilder(this.db);
+    let through = 0;
+    if (segments) {
+      for (let page = await this.segmentsAfter(0, position); page.length; page = await this.segmentsAfter(through, position)) {
+        for (const segment of page) {
+          if (segment.start !== through + 1 || !foldableSegment(segment)) return null;
+          builder.applySegment(segment);
+          through += segment.streamIds.length;
+        }
         await this.writeBuild(builder, null);
       }
-      await this.writeBuild(builder, { position });
-      return { events: count };
-    });
+    }
+    // Imported records hold only positions up to `through`: every record that starts after it was appended.
+    const reader = new LogReader(this.db, position, through);
+    const usable = new WeakMap<CommitRecord, boolean>();
+    let count = through;
+    for (let slice = await reader.next(); slice; slice = await reader.next()) {
+      for (const { streamId, text, record, index } of slice) {
+        // Records without usable columns (written before they existed, or by a newer release) are folded from their events.
+        let columns = usable.get(record);
+        if (columns === undefined) usable.set(record, (columns = foldable(record)));
+        if (columns) builder.applyFolded(record as CommitRecord & { fold: FoldColumns }, index);
+        else builder.apply(toRecorded(streamId, parseEventText(text)));
+      }
+      count += slice.length;
+      await this.writeBuild(builder, null);
+    }
+    return { builder, count };
+  }
+
+  private segmentsAfter(through: number, position: number): Promise<FoldSegment[]> {
+    return this.db.folds.where('start').between(through, position, false, true).limit(SEGMENT_PAGE).toArray();
   }
 
   /** True when every read model has folded the whole log with the current projection code. */

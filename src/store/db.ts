@@ -1,5 +1,6 @@
 import Dexie, { type Table, type Transaction } from 'dexie';
 import type { CommandBucket, CommandRef } from './command-index';
+import type { FoldColumns, FoldSegment } from './fold-columns';
 import type { AccountEventType, EventMetadata } from '../domain/events';
 import { TIMELINE_EVERY, type AccountRow, type HistoryPage, type JournalWindow, type LedgerCheckpoint } from '../projections/rows';
 
@@ -38,6 +39,8 @@ export interface CommitRecord {
   commandId?: string;
   /** ... and where all of that command's events are. Imported records carry neither (see CommandBucket). */
   commandRefs?: CommandRef[];
+  /** What the read models take from these events, for a rebuild without JSON (records written before lack it). */
+  fold?: FoldColumns;
 }
 
 /** The newest version of a stream and its newest event, as its last commit record says. */
@@ -102,6 +105,7 @@ export class LedgerDb extends Dexie {
   ledgerCheckpoints!: Table<LedgerCheckpoint, number>;
   journal!: Table<JournalWindow, number>;
   checkpoints!: Table<ProjectionCheckpoint, string>;
+  folds!: Table<FoldSegment, number>;
 
   /** Positions between two ledger checkpoints (time travel replays at most about this many events). */
   readonly timelineEvery: number;
@@ -135,6 +139,8 @@ export class LedgerDb extends Dexie {
         await Promise.all(rows.map(({ commandId, refs }) => commits.update([refs[0]![0], refs[0]![1]], { commandId, commandRefs: refs })));
       });
     this.version(3).stores({ commands: null });
+    // The fold columns of imported events, in position order (see FoldSegment).
+    this.version(4).stores({ folds: 'start' });
   }
 
   /** Set on a view from `bound`: its tables belong to one transaction. */
@@ -164,6 +170,7 @@ export class LedgerDb extends Dexie {
       this.ledgerCheckpoints,
       this.journal,
       this.checkpoints,
+      this.folds,
     ];
   }
 }

@@ -4,6 +4,7 @@ import { SCHEMA_VERSIONS, type AccountEvent, type EventMetadata, type RecordedEv
 import { upcast } from '../domain/upcast';
 import { findCommand, type CommandRef } from './command-index';
 import type { CommitRecord, LedgerDb, LogMeta, StoredEvent, StreamHead } from './db';
+import type { FoldColumns } from './fold-columns';
 import { eventText, parseEventText } from './event-text';
 
 export interface PendingEvent {
@@ -31,6 +32,8 @@ export interface AppendReads {
    * next open rebuilds them.
    */
   projection?: number;
+  /** The fold columns of each record (see FoldColumns), from the caller that knows the balances. */
+  columns?: (streamId: string, events: RecordedEvent[]) => FoldColumns;
 }
 
 /** An append whose writes are issued: its events, the log's head once they land, and the writes themselves. */
@@ -212,7 +215,11 @@ export class EventStore {
         if (batch.length > APPEND_RECORD_LIMIT) {
           throw new RangeError(`One append may write at most ${APPEND_RECORD_LIMIT} events to a stream.`);
         }
-        if (batch.length > 0) records.push([toCommitRecord(a.streamId, batch), batch]);
+        if (batch.length > 0) {
+          const record = toCommitRecord(a.streamId, batch);
+          if (read.columns) record.fold = read.columns(a.streamId, batch);
+          records.push([record, batch]);
+        }
         recorded.push(...batch);
       }
       indexCommands(records);

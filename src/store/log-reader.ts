@@ -5,6 +5,9 @@ export interface LoggedText {
   streamId: string;
   position: number;
   text: string;
+  /** The record the event is kept in, and its index there (for the record's fold columns). */
+  record: CommitRecord;
+  index: number;
 }
 
 /** Records read per query. */
@@ -23,21 +26,26 @@ interface Open {
  */
 export class LogReader {
   private readonly open: Open[] = [];
-  private after = 0;
   private exhausted = false;
+  private ahead: Promise<CommitRecord[]> | null = null;
 
+  /** Reads the records that start after `after` (default: all of them) up to `toPosition`. */
   constructor(
     private readonly db: LedgerDb,
     private readonly toPosition: number,
+    private after = 0,
   ) {}
 
   /** The next events in position order, or null when the log (up to toPosition) is done. */
   async next(): Promise<LoggedText[] | null> {
     while (!this.exhausted) {
-      const records = await this.db.commits.where('position').between(this.after, this.toPosition, false, true).limit(PAGE).toArray();
+      const records = await (this.ahead ?? this.fetch());
+      this.ahead = null;
       if (records.length < PAGE) this.exhausted = true;
       for (const record of records) this.open.push({ record, next: 0 });
       if (records.length) this.after = records[records.length - 1]!.position;
+      // Read the next page while the caller works on this slice.
+      if (!this.exhausted) this.ahead = this.fetch();
       // Every unread record starts after `this.after`, so nothing still unread can come before it.
       const slice = this.take(this.exhausted ? this.toPosition : this.after);
       if (slice.length) return slice;
@@ -46,12 +54,16 @@ export class LogReader {
     return rest.length ? rest : null;
   }
 
+  private fetch(): Promise<CommitRecord[]> {
+    return this.db.commits.where('position').between(this.after, this.toPosition, false, true).limit(PAGE).toArray();
+  }
+
   private take(upTo: number): LoggedText[] {
     const slice: LoggedText[] = [];
     for (const open of this.open) {
       const { events, positions, streamId } = open.record;
       while (open.next < events.length && positions[open.next]! <= upTo) {
-        slice.push({ streamId, position: positions[open.next]!, text: events[open.next++]! });
+        slice.push({ streamId, position: positions[open.next]!, text: events[open.next]!, record: open.record, index: open.next++ });
       }
     }
     // Drop finished records, and anything past the end the caller asked for.

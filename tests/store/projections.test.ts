@@ -2,6 +2,10 @@ import { describe, expect, it } from 'vitest';
 import type { Ledger } from '../../src/app/ledger';
 import { JOURNAL, PROJECTION_VERSION } from '../../src/projections/projector';
 import type { LogMeta } from '../../src/store/db';
+import type { FoldSegment } from '../../src/store/fold-columns';
+import { exportLedger } from '../../src/app/export';
+import { importLedger } from '../../src/app/import';
+import { deposit, transfer } from '../support/ledger';
 import { verifyProjections } from '../../src/projections/verify';
 import { runMixedHistory, useLedgers } from '../support/store';
 
@@ -114,6 +118,68 @@ describe('the verifier', () => {
 });
 
 describe('rebuilding', () => {
+  it('folds each commit record\'s columns and gets what a replay of the events gives', async () => {
+    const ledger = await mixedLedger();
+    const honest = await readModels(ledger);
+    expect((await ledger.db.commits.toArray()).every((record) => record.fold?.kinds.length === record.events.length)).toBe(true);
+    await damage(ledger);
+
+    await ledger.projector.rebuild();
+
+    expect(await readModels(ledger)).toEqual(honest);
+    // The verifier replays the events themselves, not the columns.
+    expect(await verifyProjections(ledger.db)).toEqual([]);
+  });
+
+  it('folds an imported log from its position-ordered fold segments, then the records appended after it', async () => {
+    const source = await mixedLedger();
+    const copy = await ledgers.open();
+    await importLedger(copy.db, await exportLedger(source.db));
+    expect((await copy.db.folds.toArray()).flatMap((s) => s.streamIds)).toHaveLength(14);
+    await copy.execute(deposit('bob', '2.50'));
+    await copy.execute(transfer('bob', 'alice', '1.25'));
+    const honest = await readModels(copy);
+    await damage(copy);
+
+    await expect(copy.projector.rebuild()).resolves.toEqual({ events: 17 });
+
+    expect(await readModels(copy)).toEqual(honest);
+    expect(await verifyProjections(copy.db)).toEqual([]);
+  });
+
+  it.each<[string, (segments: FoldSegment[]) => FoldSegment[]]>([
+    ['a missing segment', (segments) => segments.slice(1)],
+    ['a segment of an unknown format', (segments) => segments.map((s, i) => (i === 0 ? { ...s, version: 99 as 1 } : s))],
+    ['an event type this app does not know', (segments) => segments.map((s, i) => (i === 0 ? { ...s, kinds: `?${s.kinds.slice(1)}` } : s))],
+  ])('folds an imported log from its events when its fold segments have %s', async (_case, spoil) => {
+    const source = await mixedLedger();
+    const copy = await ledgers.open();
+    await importLedger(copy.db, await exportLedger(source.db));
+    const honest = await readModels(copy);
+    const segments = spoil(await copy.db.folds.toArray());
+    await copy.db.folds.clear();
+    await copy.db.folds.bulkAdd(segments);
+    await damage(copy);
+
+    await copy.projector.rebuild();
+
+    expect(await readModels(copy)).toEqual(honest);
+    expect(await verifyProjections(copy.db)).toEqual([]);
+  });
+
+  it('folds records without columns, as older releases wrote them, from their events alike', async () => {
+    const ledger = await mixedLedger();
+    const honest = await readModels(ledger);
+    const journal = async () => (await ledger.projector.rebuild(), await ledger.db.journal.toArray());
+    const withColumns = await journal();
+    await ledger.db.commits.toCollection().modify((record) => void delete record.fold);
+    await damage(ledger);
+
+    expect(await journal()).toEqual(withColumns);
+    expect(await readModels(ledger)).toEqual(honest);
+    expect(await verifyProjections(ledger.db)).toEqual([]);
+  });
+
   it('drops and replays the read models, repairing every difference', async () => {
     const ledger = await mixedLedger();
     const honest = await readModels(ledger);
