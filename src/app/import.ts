@@ -73,8 +73,10 @@ class ImportWriter {
     record.lastVersion = event.version;
     this.commands.add(event.metadata.commandId, id, event.version);
     const state = this.check.accountStates().get(id);
-    this.segment.add(event, state && state.status !== 'none' ? toAmountString(state.balance, state.currency) : '');
-    this.builder.apply(event, state && state.status !== 'none' ? state.balance : undefined);
+    const open = state && state.status !== 'none' ? state : null;
+    const balance = open ? toAmountString(open.balance, open.currency) : '';
+    this.segment.add(event, balance);
+    this.builder.apply(event, open?.balance, balance);
     if (this.snapshotEvery > 0 && event.version % this.snapshotEvery === 0) {
       if (state) {
         const at = event.metadata.at;

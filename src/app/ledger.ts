@@ -1,4 +1,4 @@
-import Dexie, { type Table } from 'dexie';
+import Dexie, { type Table, type Transaction } from 'dexie';
 import { decide, evolve, replay, type AccountState } from '../domain/account';
 import type { LedgerCommand } from '../domain/commands';
 import { ConcurrencyError, assertNever } from '../domain/errors';
@@ -168,6 +168,31 @@ export class Ledger {
     return { state, version };
   }
 
+  /**
+   * Loads an account into this tab's cache ahead of its commands (the app does
+   * so when an account's page opens), so the first one can take the one-round
+   * path too. The aggregate, its row and the log's head are read in one
+   * transaction, so the entry is current as of that head.
+   */
+  async prefetch(accountId: string): Promise<void> {
+    if (this.cache.get(accountId)?.row) return;
+    const { commits, snapshots, meta, accounts } = this.db;
+    const read = await Dexie.ignoreTransaction(() =>
+      this.db.transaction('r', [commits, snapshots, meta, accounts], async (tx) => {
+        const t = this.tools(tx);
+        const [head, row, loaded] = await Promise.all([t.store.meta(), t.db.accounts.get(accountId), this.load(t, accountId)]);
+        return { head, row, loaded };
+      }),
+    );
+    if (!read.row || read.loaded.version === 0) return;
+    // Entries must all be current as of `known`: a head this tab did not leave starts the cache afresh.
+    if (!this.unchanged(read.head)) {
+      this.cache.clear();
+      this.known = read.head;
+    }
+    this.remember(accountId, { ...read.loaded, row: read.row });
+  }
+
   async execute(command: LedgerCommand): Promise<CommandResult> {
     const planned = await this.plan(command);
     if (planned) {
@@ -334,11 +359,14 @@ export class Ledger {
    */
   private transaction<T>(scope: Table[], work: (t: Tools) => Promise<T>): Promise<T> {
     return Dexie.ignoreTransaction(() =>
-      this.db.transaction('rw', scope, (tx) => {
-        const db = this.db.bound(tx);
-        return work({ db, store: new EventStore(db), snapshots: new SnapshotStore(db), projector: new Projector(db) });
-      }),
+      this.db.transaction('rw', scope, (tx) => work(this.tools(tx))),
     );
+  }
+
+  /** The database and its stores, bound to one transaction. */
+  private tools(tx: Transaction): Tools {
+    const db = this.db.bound(tx);
+    return { db, store: new EventStore(db), snapshots: new SnapshotStore(db), projector: new Projector(db) };
   }
 
   /** Whether the log's head is the one this tab's last transaction left: nobody else has written since. */

@@ -40,6 +40,11 @@ export class LedgerService {
     return this.ledger.newId();
   }
 
+  /** Readies an account for its commands (see Ledger.prefetch); a failure only means the first command loads it. */
+  prefetch(accountId: string): void {
+    this.ledger.prefetch(accountId).catch(() => undefined);
+  }
+
   execute(command: LedgerCommand): Promise<CommandResult> {
     return this.ledger.execute(command);
   }

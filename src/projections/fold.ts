@@ -120,9 +120,10 @@ export class ProjectionBuilder {
 
   /**
    * `balanceAfter`, when the caller already knows it (import replays the rules
-   * and has it), saves parsing and adding the amount a second time.
+   * and has it), saves parsing and adding the amount a second time; its text
+   * with the currency's minor digits, when known too, saves formatting it.
    */
-  apply(event: RecordedEvent, balanceAfter?: Money): void {
+  apply(event: RecordedEvent, balanceAfter?: Money, balanceAfterText?: string): void {
     const movement = movementOf(event);
     this.step(
       {
@@ -138,7 +139,7 @@ export class ProjectionBuilder {
         if (!movement) return;
         const before = balanceMoney(account);
         account.money = balanceAfter ?? (movement.incoming ? before.plus(movement.amount) : before.minus(movement.amount));
-        account.text = null;
+        account.text = balanceAfter && balanceAfterText ? balanceAfterText : null;
       },
     );
   }

@@ -63,13 +63,17 @@ const bench = {
     });
   },
 
-  /** Deposits to random accounts (each a cold load), or all to one account (`warm`: its aggregate stays cached). */
-  async deposits(name: string, count: number, warm = false) {
+  /**
+   * Deposits: to a random account each time, never touched by this tab ('cold'), after prefetching it as the
+   * app does when the account's page opens ('prefetched', not timed), or all to one account ('warm').
+   */
+  async deposits(name: string, count: number, mode: 'cold' | 'prefetched' | 'warm' = 'cold') {
     return withLedger(name, async (ledger) => {
       const accounts = (await new LedgerQueries(ledger.db).listAccounts({ limit: 1000 })).rows.filter((r) => r.status === 'open');
       const latencies: number[] = [];
       for (let i = 0; i < count; i++) {
-        const accountId = accounts[warm ? 0 : randomInt(accounts.length)]!.accountId;
+        const accountId = accounts[mode === 'warm' ? 0 : randomInt(accounts.length)]!.accountId;
+        if (mode === 'prefetched') await ledger.prefetch(accountId);
         const { ms } = await timed(() =>
           ledger.execute({ type: 'Deposit', commandId: `bench-${Date.now()}-${i}`, data: { accountId, amount: '1.00' } }),
         );

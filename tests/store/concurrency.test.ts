@@ -146,4 +146,22 @@ describe('commands from two connections at once', () => {
     expect([(await queries.getAccount('a'))?.balance, (await queries.getAccount('b'))?.balance]).toEqual(['532.00', '532.00']);
     expect((await first.store.readAll()).map((e) => e.position)).toEqual(Array.from({ length: 4 + 48 + 16 }, (_, i) => i + 1));
   });
+
+  it('lands a command on an account one tab prefetched after another tab wrote to it, from the log', async () => {
+    const first = await ledgers.open();
+    const second = await ledgers.connect(first);
+    await second.execute(open('a', 'Ada', 'EUR', '10.00'));
+    await first.prefetch('a');
+    await first.prefetch('nobody');
+
+    await second.execute(deposit('a', '5.00'));
+    await first.execute(deposit('a', '1.00'));
+    await first.prefetch('a');
+    await first.execute(withdraw('a', '16.00'));
+
+    expect((await new LedgerQueries(first.db).getAccount('a'))?.balance).toBe('0.00');
+    expect((await first.store.readStream('a')).map((e) => e.version)).toEqual([1, 2, 3, 4, 5]);
+    expect(await verifyProjections(first.db)).toEqual([]);
+    await expect(first.execute(deposit('nobody', '1.00'))).rejects.toMatchObject({ code: 'ACCOUNT_NOT_FOUND' });
+  });
 });
