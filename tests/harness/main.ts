@@ -71,8 +71,9 @@ function harnessFor(service: LedgerService): Harness {
     rebuild: async () => (await service.rebuildProjections()).events,
     balances: async () => (await db.accounts.toArray()).map(({ accountId, currency, balance }) => ({ accountId, currency, balance })),
     ageReadModels: () =>
-      db.transaction('rw', db.accounts, db.checkpoints, async () => {
-        await db.checkpoints.toCollection().modify({ version: PROJECTION_VERSION - 1 });
+      db.transaction('rw', db.accounts, db.meta, async () => {
+        // The log's head says which projection code built the read models: an older one's.
+        await db.meta.toCollection().modify((meta) => void (meta.projections = { position: meta.position, version: PROJECTION_VERSION - 1 }));
         await db.accounts.toCollection().modify({ balance: '999999.99' });
       }),
   };
