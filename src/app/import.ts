@@ -37,7 +37,7 @@ export interface ImportResult {
 }
 
 /** Events one import record holds: IndexedDB pays per record, and a stream's tail stays a short read. */
-export const IMPORT_RECORD_EVENTS = 128;
+export const IMPORT_RECORD_EVENTS = 256;
 
 /** Turns checked events into commit records, snapshots and read models, a slice at a time. */
 class ImportWriter {
@@ -124,9 +124,12 @@ function storedText(event: RecordedEvent, raw: unknown, line: string | undefined
   return eventText(event.streamId, { position, version, type, schemaVersion, data, metadata });
 }
 
-async function run(db: LedgerDb, source: string | Blob, options: ImportOptions, whole: boolean): Promise<ImportResult> {
+async function run(database: LedgerDb, source: string | Blob, options: ImportOptions, whole: boolean): Promise<ImportResult> {
   const { onProgress, signal } = options;
-  return db.transaction('rw', db.writeTables, async () => {
+  // Tables bound to the transaction: the slices' writes overlap the parsing of the next slice, and must not
+  // depend on Dexie's zone surviving that.
+  return database.transaction('rw', database.writeTables, async (tx) => {
+    const db = database.bound(tx);
     const meta = await db.meta.get('log');
     if (meta && meta.position > 0) {
       if (options.mode !== 'replace') {
@@ -146,6 +149,7 @@ async function run(db: LedgerDb, source: string | Blob, options: ImportOptions, 
     const writer = new ImportWriter(db, check, options.snapshotEvery ?? DEFAULT_SNAPSHOT_EVERY);
     let index = 0;
     let last: RecordedEvent | undefined;
+    let flushing: Promise<void> = Promise.resolve();
     for (let slice = reader.next(); slice !== null; slice = reader.next()) {
       if (slice === NEED_MORE) {
         await Dexie.waitFor(reader.fill());
@@ -157,9 +161,14 @@ async function run(db: LedgerDb, source: string | Blob, options: ImportOptions, 
         last = check.accept(raw, index++);
         writer.add(last, storedText(last, raw, texts?.[i]));
       });
-      await writer.flush(null);
+      // IndexedDB writes a slice while the next one is parsed and checked: one flush in flight at a time.
+      await flushing;
+      flushing = writer.flush(null);
+      // Awaited at the next slice; if the file turns out bad first, the transaction's abort reports the outcome.
+      flushing.catch(() => undefined);
       onProgress?.({ phase: 'reading', done: index, total });
     }
+    await flushing;
     check.finish();
     checkCount(header, index);
     if (signal?.aborted) throw new ImportError('IMPORT_CANCELLED', 'The import was cancelled; the ledger is unchanged.');

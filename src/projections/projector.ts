@@ -5,7 +5,7 @@ import { EventStore, toRecorded } from '../store/event-store';
 import { parseEventText } from '../store/event-text';
 import { LogReader } from '../store/log-reader';
 import { ProjectionBuilder } from './fold';
-import type { AccountRow, CheckpointAccount } from './rows';
+import type { AccountRow, CheckpointAccount, HistoryPage, JournalWindow, LedgerCheckpoint } from './rows';
 
 /** Fold segments read at a time during a rebuild. */
 const SEGMENT_PAGE = 4;
@@ -79,12 +79,19 @@ export class Projector {
    */
   async writeBuild(builder: ProjectionBuilder, finished: { position: number } | null): Promise<void> {
     const { pages, checkpoints, journal } = builder.drain(finished !== null);
-    if (pages.length) await this.db.history.bulkAdd(pages);
-    if (checkpoints.length) await this.db.ledgerCheckpoints.bulkAdd(checkpoints);
-    if (journal.length) await this.db.journal.bulkAdd(journal);
+    await this.writeParts(pages, checkpoints, journal);
     if (!finished) return;
     await this.db.accounts.bulkAdd(builder.rows());
     await this.markCurrent(finished.position);
+  }
+
+  private async writeParts(pages: HistoryPage[], checkpoints: LedgerCheckpoint[], journal: JournalWindow[]): Promise<void> {
+    // Issued together: IndexedDB answers in order, one wait instead of three.
+    await Promise.all([
+      pages.length && this.db.history.bulkAdd(pages),
+      checkpoints.length && this.db.ledgerCheckpoints.bulkAdd(checkpoints),
+      journal.length && this.db.journal.bulkAdd(journal),
+    ]);
   }
 
   /** Drops the read models and replays the whole log into them, in one transaction. */

@@ -25,7 +25,7 @@ interface Open {
  * before it has been read. Only the records still being merged stay in memory.
  */
 export class LogReader {
-  private readonly open: Open[] = [];
+  private open: Open[] = [];
   private exhausted = false;
   private ahead: Promise<CommitRecord[]> | null = null;
 
@@ -67,10 +67,24 @@ export class LogReader {
       }
     }
     // Drop finished records, and anything past the end the caller asked for.
-    for (let i = this.open.length - 1; i >= 0; i--) {
-      const open = this.open[i]!;
-      if (open.next >= open.record.events.length || open.record.positions[open.next]! > this.toPosition) this.open.splice(i, 1);
-    }
-    return slice.sort((a, b) => a.position - b.position);
+    this.open = this.open.filter((open) => open.next < open.record.events.length && open.record.positions[open.next]! <= this.toPosition);
+    return inPositionOrder(slice);
   }
+}
+
+/**
+ * The log's positions have no gaps, so a slice is a run of consecutive
+ * positions: each event goes straight to its place instead of being sorted.
+ * Anything else (which a sound log never gives) is sorted.
+ */
+function inPositionOrder(slice: LoggedText[]): LoggedText[] {
+  let first = Infinity;
+  for (const event of slice) first = Math.min(first, event.position);
+  const ordered = new Array<LoggedText>(slice.length);
+  for (const event of slice) {
+    const at = event.position - first;
+    if (at >= slice.length || ordered[at] !== undefined) return slice.sort((a, b) => a.position - b.position);
+    ordered[at] = event;
+  }
+  return ordered;
 }
