@@ -1,17 +1,14 @@
-import Dexie from 'dexie';
 import { ImportError } from '../domain/errors';
-import type { RecordedEvent } from '../domain/events';
-import { LedgerCheck } from '../domain/ledger-check';
 import type { ProjectionBuilder } from '../projections/fold';
 import { Projector, fullBuilder } from '../projections/projector';
-import type { CommitRecord, LedgerDb, SnapshotRecord } from '../store/db';
-import { eventText } from '../store/event-text';
+import { waitInTransaction, type CommitRecord, type LedgerDb, type SnapshotRecord } from '../store/db';
 import { CommandBuckets } from '../store/command-index';
-import { FoldSegmentBuilder } from '../store/fold-columns';
-import { toAmountString } from '../domain/money';
+import type { FoldSegment } from '../store/fold-columns';
 import { storageFailure } from '../store/event-store';
-import { DEFAULT_SNAPSHOT_EVERY, SNAPSHOT_SCHEMA_VERSION, serializeState } from '../store/snapshots';
-import { EventReader, NEED_MORE, NotLineLayout, checkCount } from './import-source';
+import { DEFAULT_SNAPSHOT_EVERY } from '../store/snapshot-state';
+import { checkedSlices, type CheckPlace } from './checked-slices';
+import type { CheckedSlice } from './import-check';
+import { NotLineLayout } from './import-source';
 
 export type ImportPhase = 'reading' | 'writing' | 'done';
 
@@ -29,6 +26,8 @@ export interface ImportOptions {
   onProgress?: (progress: ImportProgress) => void;
   signal?: AbortSignal;
   snapshotEvery?: number;
+  /** Where the file is parsed and checked: a Worker wherever there is one, unless this says otherwise. */
+  checkIn?: CheckPlace;
 }
 
 export interface ImportResult {
@@ -39,50 +38,41 @@ export interface ImportResult {
 /** Events one import record holds: IndexedDB pays per record, and a stream's tail stays a short read. */
 export const IMPORT_RECORD_EVENTS = 256;
 
-/** Turns checked events into commit records, snapshots and read models, a slice at a time. */
+/** Turns checked slices into commit records, snapshots and read models. */
 class ImportWriter {
   private readonly open = new Map<string, CommitRecord>();
-  /** The fold columns of the events accepted since the last flush. */
-  private readonly segment = new FoldSegmentBuilder();
   private ready: CommitRecord[] = [];
+  private segments: FoldSegment[] = [];
   private snapshots: SnapshotRecord[] = [];
   private readonly commands = new CommandBuckets();
-  readonly builder: ProjectionBuilder;
+  private readonly builder: ProjectionBuilder;
   private readonly projector: Projector;
 
-  constructor(
-    private readonly db: LedgerDb,
-    private readonly check: LedgerCheck,
-    private readonly snapshotEvery: number,
-  ) {
+  constructor(private readonly db: LedgerDb) {
     this.projector = new Projector(db);
     this.builder = fullBuilder(db);
   }
 
-  /** `text` is the event's stored form: its line in the file, or its canonical JSON. */
-  add(event: RecordedEvent, text: string): void {
-    const id = event.streamId;
-    let record = this.open.get(id);
-    if (!record || record.events.length >= IMPORT_RECORD_EVENTS) {
-      record = { streamId: id, version: event.version, lastVersion: event.version, position: event.position, positions: [], events: [] };
-      this.open.set(id, record);
-      this.ready.push(record);
-    }
-    record.events.push(text);
-    record.positions.push(event.position);
-    record.lastVersion = event.version;
-    this.commands.add(event.metadata.commandId, id, event.version);
-    const state = this.check.accountStates().get(id);
-    const open = state && state.status !== 'none' ? state : null;
-    const balance = open ? toAmountString(open.balance, open.currency) : '';
-    this.segment.add(event, balance);
-    this.builder.apply(event, open?.balance, balance);
-    if (this.snapshotEvery > 0 && event.version % this.snapshotEvery === 0) {
-      if (state) {
-        const at = event.metadata.at;
-        this.snapshots.push({ streamId: id, version: event.version, position: event.position, at, schemaVersion: SNAPSHOT_SCHEMA_VERSION, state: serializeState(state) });
+  add({ segment, texts, commandIds, snapshots }: CheckedSlice): void {
+    const { streamIds, versions, start } = segment;
+    for (let i = 0; i < streamIds.length; i++) {
+      const id = streamIds[i]!;
+      const version = versions[i]!;
+      let record = this.open.get(id);
+      if (!record || record.events.length >= IMPORT_RECORD_EVENTS) {
+        record = { streamId: id, version, lastVersion: version, position: start + i, positions: [], events: [] };
+        this.open.set(id, record);
+        this.ready.push(record);
       }
+      record.events.push(texts[i]!);
+      record.positions.push(start + i);
+      record.lastVersion = version;
+      this.commands.add(commandIds[i]!, id, version);
     }
+    // The read models fold the slice exactly as a rebuild folds the segment it is stored as.
+    this.builder.applySegment(segment);
+    this.segments.push(segment);
+    this.snapshots.push(...snapshots);
   }
 
   /** Writes every record that can no longer grow, plus finished read-model pieces. */
@@ -94,39 +84,28 @@ class ImportWriter {
       (finished ? done : growing).push(record);
     }
     this.ready = growing;
-    if (done.length) await this.db.commits.bulkAdd(done);
-    const segment = this.segment.take();
-    if (segment) await this.db.folds.add(segment);
-    if (this.snapshots.length) await this.db.snapshots.bulkAdd(this.snapshots.splice(0));
+    const writes: Promise<unknown>[] = [];
+    if (done.length) writes.push(this.db.commits.bulkAdd(done));
+    if (this.segments.length) writes.push(this.db.folds.bulkAdd(this.segments.splice(0)));
+    if (this.snapshots.length) writes.push(this.db.snapshots.bulkAdd(this.snapshots.splice(0)));
     if (final) {
-      await this.db.commandBuckets.bulkAdd(this.commands.records());
+      writes.push(this.db.commandBuckets.bulkAdd(this.commands.records()));
       // A new write mark: a tab's Ledger trusts its cached aggregates only while the head carries the mark it left.
-      await this.db.meta.put({ key: 'log', position: final.position, lastAt: final.lastAt, lastWrite: `#import-${crypto.randomUUID()}`, imported: true });
+      writes.push(this.db.meta.put({ key: 'log', position: final.position, lastAt: final.lastAt, lastWrite: `#import-${crypto.randomUUID()}`, imported: true }));
     }
-    // Last: with the whole log written, this records that the read models reach its end.
-    await this.projector.writeBuild(this.builder, final && { position: final.position });
+    // Issued together: IndexedDB answers in order. The last flush first writes the whole log, then records
+    // that the read models reach its end.
+    const log = Promise.all(writes);
+    if (final) await log;
+    await Promise.all([log, this.projector.writeBuild(this.builder, final && { position: final.position })]);
   }
 }
 
-/** A line of a file could carry any amount of padding; a longer one is stored in canonical form. */
-const MAX_KEPT_LINE = 4096;
-
-/**
- * The text an imported event is kept as: its own line when the file had one
- * event per line (already checked, and free to keep), else canonical JSON.
- * Either way it holds the file's data as written, older schema versions
- * included, so an export gives the same events back.
- */
-function storedText(event: RecordedEvent, raw: unknown, line: string | undefined): string {
-  if (line !== undefined && line.length <= MAX_KEPT_LINE) return line;
-  const { data } = raw as { data: Record<string, unknown> };
-  const { position, version, type, schemaVersion, metadata } = event;
-  return eventText(event.streamId, { position, version, type, schemaVersion, data, metadata });
-}
+const cancelled = () => new ImportError('IMPORT_CANCELLED', 'The import was cancelled; the ledger is unchanged.');
 
 async function run(database: LedgerDb, source: string | Blob, options: ImportOptions, whole: boolean): Promise<ImportResult> {
   const { onProgress, signal } = options;
-  // Tables bound to the transaction: the slices' writes overlap the parsing of the next slice, and must not
+  // Tables bound to the transaction: the slices' writes overlap the checking of the next slice, and must not
   // depend on Dexie's zone surviving that.
   return database.transaction('rw', database.writeTables, async (tx) => {
     const db = database.bound(tx);
@@ -140,41 +119,30 @@ async function run(database: LedgerDb, source: string | Blob, options: ImportOpt
       }
       await Promise.all(db.writeTables.map((table) => table.clear()));
     }
-    const reader = new EventReader(source, whole);
-    // Reading a file is the one non-IndexedDB wait; Dexie.waitFor keeps the transaction open across it.
-    while (reader.start() === NEED_MORE) await Dexie.waitFor(reader.fill());
-    const header = reader.document;
-    const total = typeof header.eventCount === 'number' ? header.eventCount : null;
-    const check = new LedgerCheck();
-    const writer = new ImportWriter(db, check, options.snapshotEvery ?? DEFAULT_SNAPSHOT_EVERY);
-    let index = 0;
-    let last: RecordedEvent | undefined;
-    let flushing: Promise<void> = Promise.resolve();
-    for (let slice = reader.next(); slice !== null; slice = reader.next()) {
-      if (slice === NEED_MORE) {
-        await Dexie.waitFor(reader.fill());
-        continue;
+    const slices = checkedSlices(source, whole, options.snapshotEvery ?? DEFAULT_SNAPSHOT_EVERY, (promise) => waitInTransaction(tx, promise), options.checkIn);
+    try {
+      const { total } = await slices.start();
+      const writer = new ImportWriter(db);
+      let flushing: Promise<void> = Promise.resolve();
+      for (let slice = await slices.next(); slice !== null; slice = await slices.next()) {
+        if (signal?.aborted) throw cancelled();
+        writer.add(slice);
+        // IndexedDB writes a slice while the next one is checked: one flush in flight at a time.
+        await flushing;
+        flushing = writer.flush(null);
+        // Awaited at the next slice; if the file turns out bad first, the transaction's abort reports the outcome.
+        flushing.catch(() => undefined);
+        onProgress?.({ phase: 'reading', done: slice.segment.start + slice.texts.length - 1, total });
       }
-      if (signal?.aborted) throw new ImportError('IMPORT_CANCELLED', 'The import was cancelled; the ledger is unchanged.');
-      const texts = reader.texts;
-      slice.forEach((raw, i) => {
-        last = check.accept(raw, index++);
-        writer.add(last, storedText(last, raw, texts?.[i]));
-      });
-      // IndexedDB writes a slice while the next one is parsed and checked: one flush in flight at a time.
       await flushing;
-      flushing = writer.flush(null);
-      // Awaited at the next slice; if the file turns out bad first, the transaction's abort reports the outcome.
-      flushing.catch(() => undefined);
-      onProgress?.({ phase: 'reading', done: index, total });
+      if (signal?.aborted) throw cancelled();
+      const { events, accounts, lastAt } = slices.summary();
+      onProgress?.({ phase: 'writing', done: events, total });
+      await writer.flush({ position: events, lastAt });
+      return { events, accounts };
+    } finally {
+      slices.close();
     }
-    await flushing;
-    check.finish();
-    checkCount(header, index);
-    if (signal?.aborted) throw new ImportError('IMPORT_CANCELLED', 'The import was cancelled; the ledger is unchanged.');
-    onProgress?.({ phase: 'writing', done: index, total });
-    await writer.flush({ position: last?.position ?? 0, lastAt: last?.metadata.at ?? '' });
-    return { events: index, accounts: check.accountStates().size };
   });
 }
 

@@ -75,12 +75,15 @@ export class ConcurrencyError extends LedgerError {
 export class ImportError extends LedgerError {
   readonly eventIndex: number | undefined;
   readonly field: string | undefined;
+  /** The message without the events[i].field prefix, so the error can be rebuilt where it is reported. */
+  readonly detail: string;
   constructor(code: ErrorCode, message: string, where: { eventIndex?: number; field?: string } = {}) {
     const prefix =
       where.eventIndex === undefined
         ? ''
         : `events[${where.eventIndex}]${where.field ? `.${where.field}` : ''}: `;
     super(code, prefix + message);
+    this.detail = message;
     this.eventIndex = where.eventIndex;
     this.field = where.field;
   }

@@ -9,6 +9,16 @@ const keep = (_checked: unknown, original: string): string => original;
 
 const MOST_DECIMALS = (Object.keys(CURRENCIES) as Currency[]).reduce((a, b) => (CURRENCIES[b] > CURRENCIES[a] ? b : a));
 
+/** The data fields of each event type's current shape. */
+const FIELDS: { readonly [T in AccountEventType]: ReadonlySet<string> } = {
+  AccountOpened: new Set(['accountId', 'ownerName', 'currency']),
+  MoneyDeposited: new Set(['accountId', 'amount', 'description']),
+  MoneyWithdrawn: new Set(['accountId', 'amount', 'description']),
+  TransferSent: new Set(['accountId', 'transferId', 'toAccountId', 'amount', 'description']),
+  TransferReceived: new Set(['accountId', 'transferId', 'fromAccountId', 'amount', 'description']),
+  AccountClosed: new Set(['accountId', 'reason']),
+};
+
 /**
  * Checks that untrusted event data (an imported file, a stored record) has
  * exactly the current shape of its type, and returns it typed. Amounts are
@@ -82,7 +92,7 @@ export function parseEventData(
       event = { type, data: { accountId, reason: text('reason') } };
       break;
   }
-  const allowed = new Set(Object.keys(event.data));
+  const allowed = FIELDS[type];
   for (const key of Object.keys(data)) {
     if (!allowed.has(key)) {
       throw new ValidationError('INVALID_EVENT', `data.${key}`, `data.${key} is not a field of ${type}.`);

@@ -117,3 +117,26 @@ export function toAmountString(amount: Money, currency: Currency): string {
 }
 
 export const ZERO = new Money(0);
+
+/**
+ * A checked amount (see checkAmount, for this currency) as a whole number of
+ * the currency's minor units: exact like a Decimal, and far cheaper to add up
+ * in a loop over a million events (import's replay).
+ */
+export function toMinorUnits(amount: string, currency: Currency): bigint {
+  const digits = CURRENCIES[currency];
+  const dot = amount.indexOf('.');
+  const whole = dot === -1 ? amount : amount.slice(0, dot);
+  const fraction = dot === -1 ? '' : amount.slice(dot + 1);
+  return BigInt(whole + fraction.padEnd(digits, '0'));
+}
+
+/** Minor units as the canonical string at rest, like toAmountString: "10.00". */
+export function fromMinorUnits(units: bigint, currency: Currency): string {
+  const digits = CURRENCIES[currency];
+  const sign = units < 0n ? '-' : '';
+  const text = (units < 0n ? -units : units).toString();
+  if (digits === 0) return sign + text;
+  const padded = text.padStart(digits + 1, '0');
+  return `${sign}${padded.slice(0, -digits)}.${padded.slice(-digits)}`;
+}

@@ -46,20 +46,23 @@ export function parseText(value: unknown, field: string): string {
   return text;
 }
 
-export function assertNew(state: AccountState, accountId: string): void {
+/** What the status rules look at: the domain's AccountState, or import's replay of one (see LedgerCheck). */
+type WithStatus = { status: AccountState['status'] };
+
+export function assertNew(state: WithStatus, accountId: string): void {
   if (state.status !== 'none') {
     throw new DomainError('ACCOUNT_ALREADY_EXISTS', `Account ${accountId} already exists.`);
   }
 }
 
-export function assertOpen(state: AccountState, accountId: string, role = 'Account'): OpenAccountState {
+export function assertOpen<S extends WithStatus>(state: S, accountId: string, role = 'Account'): Extract<S, { status: 'open' }> {
   if (state.status === 'none') {
     throw new DomainError('ACCOUNT_NOT_FOUND', `${role} ${accountId} does not exist.`);
   }
   if (state.status === 'closed') {
     throw new DomainError('ACCOUNT_CLOSED', `${role} ${accountId} is closed and accepts no more transactions.`);
   }
-  return state;
+  return state as Extract<S, { status: 'open' }>;
 }
 
 export function assertFunds(state: OpenAccountState, amount: Money): void {
@@ -81,8 +84,8 @@ export function assertZeroBalance(state: OpenAccountState): void {
 }
 
 export function assertTransferable(
-  from: OpenAccountState,
-  to: OpenAccountState,
+  from: Pick<OpenAccountState, 'currency'>,
+  to: Pick<OpenAccountState, 'currency'>,
   fromId: string,
   toId: string,
 ): void {

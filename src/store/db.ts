@@ -93,6 +93,15 @@ export interface ProjectionCheckpoint {
 // where `npm start` serves the production build; they cost every command time, so production turns them off.
 if (import.meta.env.PROD) Dexie.debug = false;
 
+/**
+ * Keeps `tx` alive until `promise` settles, as Dexie.waitFor does for the
+ * transaction of the current zone; this one holds wherever the zone was lost.
+ * (Dexie's Transaction has the method; its typings list only the static one.)
+ */
+export function waitInTransaction<T>(tx: Transaction, promise: Promise<T>): Promise<T> {
+  return (tx as Transaction & { waitFor<U>(promise: PromiseLike<U>): Promise<U> }).waitFor(promise);
+}
+
 export type LedgerDbOptions = NonNullable<ConstructorParameters<typeof Dexie>[1]> & { timelineEvery?: number };
 
 export class LedgerDb extends Dexie {

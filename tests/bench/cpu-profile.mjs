@@ -17,7 +17,7 @@ const page = await browser.newPage();
 await page.goto(server.resolvedUrls.local[0]);
 await page.waitForFunction(() => document.getElementById('status')?.textContent === 'ready');
 await page.evaluate(([n, a]) => window.bench.prepare(n, a), [Number(events), Number(accounts)]);
-if (phase !== 'importLog') await page.evaluate(() => window.bench.importLog('profiled'));
+if (phase !== 'importLog' && phase !== 'checkOnly') await page.evaluate(() => window.bench.importLog('profiled'));
 const cdp = await page.context().newCDPSession(page);
 await cdp.send('Profiler.enable');
 await cdp.send('Profiler.setSamplingInterval', { interval: 200 });

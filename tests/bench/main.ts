@@ -1,6 +1,7 @@
 import { exportLedger } from '../../src/app/export';
 import { exportedEvent } from '../../src/app/export-format';
 import { importLedger } from '../../src/app/import';
+import { SliceChecker } from '../../src/app/import-check';
 import { Ledger } from '../../src/app/ledger';
 import { LedgerQueries } from '../../src/app/queries';
 import { TimeTravel } from '../../src/app/temporal';
@@ -47,6 +48,16 @@ const bench = {
     const watch = stop();
     db.close();
     return { ms, ...watch };
+  },
+
+  /** The import's checker alone, on this thread: what the Worker does per file. */
+  async checkOnly() {
+    const { ms } = await timed(async () => {
+      const checker = new SliceChecker(need().text, false, 100);
+      checker.start();
+      while (checker.next() !== null);
+    });
+    return { ms };
   },
 
   async exportLog(name: string) {

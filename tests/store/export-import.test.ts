@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { exportLedger } from '../../src/app/export';
+import type { CheckPlace } from '../../src/app/checked-slices';
 import { importLedger, type ImportProgress } from '../../src/app/import';
 import type { Ledger } from '../../src/app/ledger';
 import { LedgerQueries } from '../../src/app/queries';
@@ -115,6 +116,41 @@ describe('importing an export into an empty ledger', () => {
     expect(reports.filter((r) => r.phase === 'done')).toEqual([{ phase: 'done', done: 14, total: 14 }]);
     expect(reports[reports.length - 1]?.phase).toBe('done');
     reports.forEach((r, i) => expect(r.done).toBeGreaterThanOrEqual(reports[i - 1]?.done ?? 0));
+  });
+});
+
+describe('where an import is checked', () => {
+  // A browser checks the file in a Worker by default; Node has no Worker, so there only the thread is compared.
+  const places: CheckPlace[] = typeof Worker === 'function' ? ['worker', 'thread'] : ['thread'];
+
+  it.each(places)('writes the same ledger when the file is checked in the %s, over many slices', async (checkIn) => {
+    const reference = await ledgers.open({ snapshotEvery: 3 });
+    await importLedger(reference.db, depositsExport(5_000), { snapshotEvery: 3, checkIn: 'thread' });
+    // An export has one event per line: the layout that is checked a slice at a time.
+    const text = await exportLedger(reference.db, AT);
+    const copy = await ledgers.open({ snapshotEvery: 3 });
+
+    await expect(importLedger(copy.db, text, { snapshotEvery: 3, checkIn })).resolves.toEqual({ events: 5_001, accounts: 1 });
+
+    // Only the write mark, fresh on every import, may differ.
+    const withoutMark = async (ledger: Ledger) => {
+      const dump = await dumpDb(ledger.db);
+      return { ...dump, meta: dump.meta!.map((row) => ({ ...(row as object), lastWrite: undefined })) };
+    };
+    expect(await withoutMark(copy)).toEqual(await withoutMark(reference));
+    expect(await exportLedger(copy.db, AT)).toBe(text);
+    expect(await verifyProjections(copy.db)).toEqual([]);
+  });
+
+  it.each(places)('refuses a bad event with the same error when checked in the %s', async (checkIn) => {
+    const text = depositsExport(4_500).replace('"eventId":"e4321"', '"eventId":"e4320"');
+    const copy = await ledgers.open();
+
+    const refused = importLedger(copy.db, text, { checkIn });
+
+    await expect(refused).rejects.toBeInstanceOf(ImportError);
+    await expect(refused).rejects.toMatchObject({ eventIndex: 4321, field: 'metadata.eventId', message: 'events[4321].metadata.eventId: duplicate event id e4320.' });
+    expect(await copy.store.meta()).toMatchObject({ position: 0 });
   });
 });
 

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { evolve, initialState, replay, type AccountState } from '../../../src/domain/account';
 import { ValidationError } from '../../../src/domain/errors';
 import { amountOf } from '../../../src/domain/events';
-import { CURRENCIES, parseAmount, parseCurrency, toAmountString, type Currency } from '../../../src/domain/money';
+import { CURRENCIES, checkAmount, fromMinorUnits as formatMinorUnits, parseAmount, parseCurrency, toAmountString, toMinorUnits, type Currency } from '../../../src/domain/money';
 import { closed, deposited, opened, received, sent, withdrawn } from './fixtures';
 
 function balanceOf(state: AccountState): string {
@@ -147,5 +147,33 @@ describe('evolve and replay', () => {
     expect(amountOf(sent('a', 'b', '2.00'))).toBe('2.00');
     expect(amountOf(opened('a'))).toBeNull();
     expect(amountOf(closed('a'))).toBeNull();
+  });
+});
+
+describe('minor units', () => {
+  const currencies = Object.keys(CURRENCIES) as Currency[];
+
+  it('turns every amount the currency accepts into the whole number of minor units Decimal gives, and back', () => {
+    fc.assert(
+      fc.property(fc.constantFrom(...currencies), fc.stringMatching(/^\d{1,15}(\.\d{1,3})?$/), (currency, amount) => {
+        fc.pre(/[1-9]/.test(amount) && (amount.split('.')[1]?.length ?? 0) <= CURRENCIES[currency]);
+        const units = toMinorUnits(checkAmount(amount, currency), currency);
+        expect(typeof units).toBe('bigint');
+        expect(units.toString()).toBe(new Decimal(amount).times(new Decimal(10).pow(CURRENCIES[currency])).toFixed(0));
+        expect(formatMinorUnits(units, currency)).toBe(toAmountString(new Decimal(amount), currency));
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it.each<[bigint, Currency, string]>([
+    [0n, 'EUR', '0.00'],
+    [5n, 'EUR', '0.05'],
+    [-5n, 'EUR', '-0.05'],
+    [123456n, 'EUR', '1234.56'],
+    [7n, 'JPY', '7'],
+    [1n, 'KWD', '0.001'],
+  ])('writes %s minor units of %s as %s', (units, currency, text) => {
+    expect(formatMinorUnits(units, currency)).toBe(text);
   });
 });

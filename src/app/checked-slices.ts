@@ -1,0 +1,134 @@
+import { type CheckSummary, type CheckedSlice, SliceChecker, importErrorFrom } from './import-check';
+import { type FromChecker, type ToChecker } from './import-protocol';
+import { NEED_MORE, NotLineLayout } from './import-source';
+
+/**
+ * The checked slices of an import file, as the writer takes them inside its
+ * transaction: every wait goes through `wait`, which keeps the transaction
+ * alive while nothing of IndexedDB is pending.
+ */
+export interface CheckedSlices {
+  /** The event count the file's header gives, when it gives one. */
+  start(): Promise<{ total: number | null }>;
+  /** The next slice, null after the last (when the file as a whole has passed its checks too). */
+  next(): Promise<CheckedSlice | null>;
+  /** Valid once `next` has answered null. */
+  summary(): CheckSummary;
+  close(): void;
+}
+
+export type CheckPlace = 'worker' | 'thread';
+
+/** Waits for a promise while keeping the import's transaction alive (see waitInTransaction). */
+export type Wait = <T>(promise: Promise<T>) => Promise<T>;
+
+/** A Worker where the platform has one (browsers), else the same checker on this thread (Node's tests). */
+export function checkedSlices(source: string | Blob, whole: boolean, snapshotEvery: number, wait: Wait, place?: CheckPlace): CheckedSlices {
+  const inWorker = place ? place === 'worker' : typeof Worker === 'function';
+  return inWorker ? new WorkerSlices(source, whole, snapshotEvery, wait) : new ThreadSlices(new SliceChecker(source, whole, snapshotEvery), wait);
+}
+
+class ThreadSlices implements CheckedSlices {
+  constructor(
+    private readonly checker: SliceChecker,
+    private readonly wait: Wait,
+  ) {}
+
+  async start(): Promise<{ total: number | null }> {
+    for (;;) {
+      const header = this.checker.start();
+      if (header !== NEED_MORE) return header;
+      // Reading a file is the one non-IndexedDB wait.
+      await this.wait(this.checker.fill());
+    }
+  }
+
+  async next(): Promise<CheckedSlice | null> {
+    for (;;) {
+      const slice = this.checker.next();
+      if (slice !== NEED_MORE) return slice;
+      await this.wait(this.checker.fill());
+    }
+  }
+
+  summary(): CheckSummary {
+    return this.checker.summary();
+  }
+
+  close(): void {}
+}
+
+/** The checker in a Worker, running up to SLICES_AHEAD slices ahead of the writer. */
+class WorkerSlices implements CheckedSlices {
+  private readonly worker = new Worker(new URL('./import-worker.ts', import.meta.url), { type: 'module', name: 'ledger-import' });
+  private readonly inbox: FromChecker[] = [];
+  private waiting: ((message: FromChecker) => void) | null = null;
+  private ended: CheckSummary | null = null;
+
+  constructor(
+    source: string | Blob,
+    whole: boolean,
+    snapshotEvery: number,
+    private readonly wait: Wait,
+  ) {
+    this.worker.onmessage = (event: MessageEvent<FromChecker>) => this.deliver(event.data);
+    this.worker.onerror = (event) => {
+      event.preventDefault();
+      this.deliver({ kind: 'failed', message: event.message || 'the import checker could not start' });
+    };
+    this.post({ kind: 'start', source, whole, snapshotEvery });
+  }
+
+  private post(message: ToChecker): void {
+    this.worker.postMessage(message);
+  }
+
+  private deliver(message: FromChecker): void {
+    const waiting = this.waiting;
+    this.waiting = null;
+    if (waiting) waiting(message);
+    else this.inbox.push(message);
+  }
+
+  private async receive(): Promise<FromChecker> {
+    const queued = this.inbox.shift();
+    const message = queued ?? (await this.wait(new Promise<FromChecker>((resolve) => (this.waiting = resolve))));
+    switch (message.kind) {
+      case 'refused':
+        throw importErrorFrom(message.error);
+      case 'not-line-layout':
+        throw new NotLineLayout();
+      case 'failed':
+        throw new Error(`The import could not be checked: ${message.message}`);
+      default:
+        return message;
+    }
+  }
+
+  async start(): Promise<{ total: number | null }> {
+    const message = await this.receive();
+    if (message.kind !== 'header') throw new Error(`The import checker sent ${message.kind} before the header`);
+    return { total: message.total };
+  }
+
+  async next(): Promise<CheckedSlice | null> {
+    if (this.ended) return null;
+    const message = await this.receive();
+    if (message.kind === 'end') {
+      this.ended = message.summary;
+      return null;
+    }
+    if (message.kind !== 'slice') throw new Error(`The import checker sent ${message.kind} among the slices`);
+    this.post({ kind: 'taken' });
+    return message.slice;
+  }
+
+  summary(): CheckSummary {
+    if (!this.ended) throw new Error('The import checker has not finished');
+    return this.ended;
+  }
+
+  close(): void {
+    this.worker.terminate();
+  }
+}

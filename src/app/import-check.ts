@@ -1,0 +1,134 @@
+import { ImportError } from '../domain/errors';
+import type { RecordedEvent } from '../domain/events';
+import { LedgerCheck } from '../domain/ledger-check';
+import type { SnapshotRecord } from '../store/db';
+import { eventText } from '../store/event-text';
+import { FoldSegmentBuilder, type FoldSegment } from '../store/fold-columns';
+import { SNAPSHOT_SCHEMA_VERSION, serializeState } from '../store/snapshot-state';
+import { EventReader, NEED_MORE, checkCount } from './import-source';
+
+/**
+ * A slice of an import file, read, checked and with the rules replayed:
+ * everything the writer needs, and nothing it must parse or add up again.
+ * Plain columns, so it crosses from a Worker as cheaply as it can.
+ */
+export interface CheckedSlice {
+  /** The read models' view of the slice's events; row i is the event at position segment.start + i. */
+  segment: FoldSegment;
+  /** Each event's stored text. */
+  texts: string[];
+  commandIds: string[];
+  /** Snapshots of the accounts whose stream reached a multiple of snapshotEvery in this slice. */
+  snapshots: SnapshotRecord[];
+}
+
+/** What the whole file came to, once its last event was checked. */
+export interface CheckSummary {
+  events: number;
+  accounts: number;
+  /** Time of the last event ('' for an empty file). */
+  lastAt: string;
+}
+
+/** An ImportError as it crosses from the Worker that found it. */
+export interface ImportErrorParts {
+  code: ImportError['code'];
+  detail: string;
+  eventIndex?: number;
+  field?: string;
+}
+
+export function importErrorParts(error: ImportError): ImportErrorParts {
+  return {
+    code: error.code,
+    detail: error.detail,
+    ...(error.eventIndex === undefined ? {} : { eventIndex: error.eventIndex }),
+    ...(error.field === undefined ? {} : { field: error.field }),
+  };
+}
+
+export function importErrorFrom({ code, detail, ...where }: ImportErrorParts): ImportError {
+  return new ImportError(code, detail, where);
+}
+
+/** A line of a file could carry any amount of padding; a longer one is stored in canonical form. */
+const MAX_KEPT_LINE = 4096;
+
+/**
+ * The text an imported event is kept as: its own line when the file had one
+ * event per line (already checked, and free to keep), else canonical JSON.
+ * Either way it holds the file's data as written, older schema versions
+ * included, so an export gives the same events back.
+ */
+function storedText(event: RecordedEvent, raw: unknown, line: string | undefined): string {
+  if (line !== undefined && line.length <= MAX_KEPT_LINE) return line;
+  const { data } = raw as { data: Record<string, unknown> };
+  const { position, version, type, schemaVersion, metadata } = event;
+  return eventText(event.streamId, { position, version, type, schemaVersion, data, metadata });
+}
+
+/**
+ * Reads an export and checks it a slice at a time: every event validated and
+ * the rules replayed in order, so the first bad event throws its ImportError.
+ * Synchronous but for `fill`, which brings the file's next bytes: the same
+ * checker runs in a Worker or, where there is none, inside the import's
+ * transaction (which then awaits `fill` through Dexie.waitFor).
+ */
+export class SliceChecker {
+  private readonly reader: EventReader;
+  private readonly check = new LedgerCheck();
+  private index = 0;
+  private lastAt = '';
+
+  constructor(
+    source: string | Blob,
+    whole: boolean,
+    private readonly snapshotEvery: number,
+  ) {
+    this.reader = new EventReader(source, whole);
+  }
+
+  /** Reads the header: the event count the file gives, or NEED_MORE when `fill` must come first. */
+  start(): { total: number | null } | typeof NEED_MORE {
+    if (this.reader.start() === NEED_MORE) return NEED_MORE;
+    const { eventCount } = this.reader.document;
+    return { total: typeof eventCount === 'number' ? eventCount : null };
+  }
+
+  fill(): Promise<void> {
+    return this.reader.fill();
+  }
+
+  /** The next checked slice; null after the last one, once the file as a whole has been checked too. */
+  next(): CheckedSlice | null | typeof NEED_MORE {
+    const raws = this.reader.next();
+    if (raws === NEED_MORE) return NEED_MORE;
+    if (raws === null) {
+      this.check.finish();
+      checkCount(this.reader.document, this.index);
+      return null;
+    }
+    const lines = this.reader.texts;
+    const segment = new FoldSegmentBuilder();
+    const texts: string[] = [];
+    const commandIds: string[] = [];
+    const snapshots: SnapshotRecord[] = [];
+    raws.forEach((raw, i) => {
+      const event = this.check.accept(raw, this.index++);
+      const { streamId, version, position, metadata } = event;
+      texts.push(storedText(event, raw, lines?.[i]));
+      commandIds.push(metadata.commandId);
+      segment.add(event, this.check.balanceText(streamId));
+      if (this.snapshotEvery > 0 && version % this.snapshotEvery === 0) {
+        const state = serializeState(this.check.stateOf(streamId));
+        snapshots.push({ streamId, version, position, at: metadata.at, schemaVersion: SNAPSHOT_SCHEMA_VERSION, state });
+      }
+      this.lastAt = metadata.at;
+    });
+    return { segment: segment.take()!, texts, commandIds, snapshots };
+  }
+
+  summary(): CheckSummary {
+    return { events: this.index, accounts: this.check.accountCount, lastAt: this.lastAt };
+  }
+}

@@ -1,0 +1,20 @@
+import type { CheckSummary, CheckedSlice, ImportErrorParts } from './import-check';
+
+/** What the page asks of the import Worker. */
+export type ToChecker =
+  | { kind: 'start'; source: string | Blob; whole: boolean; snapshotEvery: number }
+  /** The page took a slice: the checker may send one more. */
+  | { kind: 'taken' };
+
+/** What the import Worker answers, in this order: a header, slices, then an end or a refusal. */
+export type FromChecker =
+  | { kind: 'header'; total: number | null }
+  | { kind: 'slice'; slice: CheckedSlice }
+  | { kind: 'end'; summary: CheckSummary }
+  | { kind: 'refused'; error: ImportErrorParts }
+  /** The file is JSON but not one event per line: the page starts again, parsing it whole. */
+  | { kind: 'not-line-layout' }
+  | { kind: 'failed'; message: string };
+
+/** Slices the checker may run ahead of the writer: both cores busy, and memory bounded. */
+export const SLICES_AHEAD = 4;
