@@ -4,6 +4,7 @@ import { Projector, fullBuilder } from '../projections/projector';
 import { waitInTransaction, type CommitRecord, type LedgerDb, type SnapshotRecord } from '../store/db';
 import { CommandBuckets } from '../store/command-index';
 import type { FoldSegment } from '../store/fold-columns';
+import { fromColumn } from '../store/text-column';
 import { storageFailure } from '../store/event-store';
 import { DEFAULT_SNAPSHOT_EVERY } from '../store/snapshot-state';
 import { checkedSlices, type CheckPlace } from './checked-slices';
@@ -54,8 +55,9 @@ class ImportWriter {
   }
 
   add({ segment, texts, commandIds, snapshots }: CheckedSlice): void {
-    const { streamIds, versions, start } = segment;
-    for (let i = 0; i < streamIds.length; i++) {
+    const { versions, start } = segment;
+    const streamIds = fromColumn(segment.streamIds);
+    for (let i = 0; i < versions.length; i++) {
       const id = streamIds[i]!;
       const version = versions[i]!;
       let record = this.open.get(id);

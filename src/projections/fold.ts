@@ -2,14 +2,16 @@ import { assertNever } from '../domain/errors';
 import type { RecordedEvent } from '../domain/events';
 import { Money, ZERO, toAmountString, type Currency } from '../domain/money';
 import type { CommitRecord } from '../store/db';
-import { KIND, type FoldColumns, type FoldSegment, type Kind } from '../store/fold-columns';
+import { KIND, segmentRows, type FoldColumns, type FoldSegment, type Kind } from '../store/fold-columns';
 import {
   HISTORY_PAGE_SIZE,
   TIMELINE_EVERY,
   type AccountRow,
   type CheckpointAccount,
   type HistoryPage,
+  type JournalRows,
   type JournalWindow,
+  journalWindow,
   type LedgerCheckpoint,
   type TransactionRow,
 } from './rows';
@@ -109,7 +111,7 @@ export class ProjectionBuilder {
   readonly pages: HistoryPage[] = [];
   readonly checkpoints: LedgerCheckpoint[] = [];
   /** Windows of the journal; the last one may still be filling. */
-  private readonly journal: JournalWindow[] = [];
+  private readonly journal: JournalRows[] = [];
 
   constructor(
     seed: Iterable<AccountRow> = [],
@@ -172,7 +174,8 @@ export class ProjectionBuilder {
   applySegment(segment: FoldSegment): void {
     const opened = new Map(segment.opened.map(([row, ownerName, currency]) => [row, { ownerName, currency }]));
     const closed = new Map(segment.closed);
-    const { streamIds, versions, kinds, ats, balances, start } = segment;
+    const { versions, kinds, start } = segment;
+    const { streamIds, ats, balances } = segmentRows(segment);
     for (let i = 0; i < streamIds.length; i++) {
       const kind = kinds[i] as Kind;
       this.step(
@@ -246,7 +249,7 @@ export class ProjectionBuilder {
     const out = {
       pages: this.pages.splice(0),
       checkpoints: this.checkpoints.splice(0),
-      journal: this.journal.splice(0, this.journal.length - keep),
+      journal: this.journal.splice(0, this.journal.length - keep).map(journalWindow),
     };
     return out;
   }

@@ -11,7 +11,7 @@ import type { AccountRow, CheckpointAccount, HistoryPage, JournalWindow, LedgerC
 const SEGMENT_PAGE = 4;
 
 /** Raise when a fold changes: stored read models of another version are rebuilt on open. */
-export const PROJECTION_VERSION = 3;
+export const PROJECTION_VERSION = 4;
 /** Read models kept in step with every append. */
 export const PROJECTION_NAMES = ['accounts', 'history', 'timeline'] as const;
 /** The journal is written by rebuild and import only; its checkpoint says how far it reaches. */
@@ -125,7 +125,7 @@ export class Projector {
         for (const segment of page) {
           if (segment.start !== through + 1 || !foldableSegment(segment)) return null;
           builder.applySegment(segment);
-          through += segment.streamIds.length;
+          through += segment.versions.length;
         }
         await this.writeBuild(builder, null);
       }

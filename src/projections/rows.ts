@@ -1,5 +1,6 @@
 import type { AccountStatus } from '../domain/account';
 import type { Currency } from '../domain/money';
+import { fromColumn, toColumn, type TextColumn } from '../store/text-column';
 
 /** Read model: one row per account, what the account list shows. */
 export interface AccountRow {
@@ -72,13 +73,24 @@ export interface LedgerCheckpoint {
  */
 export interface JournalWindow {
   start: number;
-  accountIds: string[];
-  balances: string[];
-  ats: string[];
+  accountIds: TextColumn;
+  balances: TextColumn;
+  ats: TextColumn;
   /** Rows whose event opened the account: [row, ownerName, currency]. */
   opened: [number, string, Currency][];
   /** Rows whose event closed the account. */
   closed: number[];
+}
+
+/** A journal window with its text columns split into rows, as it is built and replayed. */
+export type JournalRows = Omit<JournalWindow, 'accountIds' | 'balances' | 'ats'> & { accountIds: string[]; balances: string[]; ats: string[] };
+
+export function journalRows(window: JournalWindow): JournalRows {
+  return { ...window, accountIds: fromColumn(window.accountIds), balances: fromColumn(window.balances), ats: fromColumn(window.ats) };
+}
+
+export function journalWindow(rows: JournalRows): JournalWindow {
+  return { ...rows, accountIds: toColumn(rows.accountIds), balances: toColumn(rows.balances), ats: toColumn(rows.ats) };
 }
 
 export const TIMELINE_EVERY = 10_000;

@@ -4,7 +4,7 @@ import { Money, toAmountString } from '../domain/money';
 import type { LedgerDb } from '../store/db';
 import { EventStore } from '../store/event-store';
 import { JOURNAL } from './projector';
-import type { JournalWindow, LedgerCheckpoint } from './rows';
+import { journalRows, type JournalWindow, type LedgerCheckpoint } from './rows';
 
 
 export interface AccountAtPoint {
@@ -94,7 +94,8 @@ export class LedgerTimeline {
     this.at = at;
   }
 
-  private replayWindow(window: JournalWindow, journalEnd: number, limit: Limit): void {
+  private replayWindow(stored: JournalWindow, journalEnd: number, limit: Limit): void {
+    const window = journalRows(stored);
     const opened = new Map(window.opened.map(([row, ownerName, currency]) => [row, { ownerName, currency }]));
     const closed = new Set(window.closed);
     for (let row = 0; row < window.accountIds.length && !this.done; row++) {

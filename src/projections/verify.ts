@@ -1,7 +1,7 @@
 import type { LedgerDb } from '../store/db';
 import { EventStore } from '../store/event-store';
 import { JOURNAL, fullBuilder } from './projector';
-import type { JournalWindow } from './rows';
+import { journalRows, journalWindow, type JournalRows, type JournalWindow } from './rows';
 
 export interface ProjectionDifference {
   projection: 'accounts' | 'history' | 'timeline' | 'journal';
@@ -27,13 +27,14 @@ function compare<T>(
 }
 
 /** A window cut after position `reach`: the journal only covers the log up to where it was built. */
-function truncate(window: JournalWindow, reach: number): JournalWindow {
-  const rows = Math.max(0, Math.min(window.accountIds.length, reach - window.start + 1));
+function truncate(window: JournalWindow, reach: number): JournalRows {
+  const whole = journalRows(window);
+  const rows = Math.max(0, Math.min(whole.accountIds.length, reach - window.start + 1));
   return {
     start: window.start,
-    accountIds: window.accountIds.slice(0, rows),
-    balances: window.balances.slice(0, rows),
-    ats: window.ats.slice(0, rows),
+    accountIds: whole.accountIds.slice(0, rows),
+    balances: whole.balances.slice(0, rows),
+    ats: whole.ats.slice(0, rows),
     opened: window.opened.filter(([row]) => row < rows),
     closed: window.closed.filter((row) => row < rows),
   };
@@ -68,7 +69,7 @@ export async function verifyProjections(db: LedgerDb): Promise<ProjectionDiffere
     const storedByPosition = byKey(storedCheckpoints, (c) => c.position);
     compare(differences, 'timeline', storedByPosition, byKey(built.checkpoints, (c) => c.position), storedByPosition.keys());
     const reach = journalMark?.position ?? 0;
-    const freshJournal = built.journal.map((w) => truncate(w, reach)).filter((w) => w.accountIds.length > 0);
+    const freshJournal = built.journal.map((w) => truncate(w, reach)).filter((w) => w.accountIds.length > 0).map(journalWindow);
     compare(differences, 'journal', byKey(storedJournal, (w) => w.start), byKey(freshJournal, (w) => w.start));
     return differences;
   });

@@ -1,4 +1,5 @@
 import type { LedgerDb } from './db';
+import { fromColumn, toColumn, type TextColumn } from './text-column';
 
 /** Where a command's events are: [streamId, firstVersion, lastVersion] for each stream it wrote to. */
 export type CommandRef = [string, number, number];
@@ -10,12 +11,18 @@ export type CommandRef = [string, number, number];
  */
 export interface CommandBucket {
   bucket: number;
-  /** Columns, one row per (command, stream): plain arrays copy much faster than many small ones. */
-  ids: string[];
-  streams: string[];
+  /** Columns, one row per (command, stream): columns copy much faster than many small objects. */
+  ids: TextColumn | string[];
+  /** Text columns since import writes them so; arrays as earlier releases wrote them. */
+  streams: TextColumn | string[];
   firstVersions: number[];
   lastVersions: number[];
 }
+
+/** A bucket as it is filled, its columns still arrays. */
+type OpenBucket = CommandBucket & { ids: string[]; streams: string[] };
+
+const rows = (column: TextColumn | string[]): string[] => (typeof column === 'string' ? fromColumn(column) : column);
 
 export const COMMAND_BUCKETS = 1024;
 
@@ -31,8 +38,8 @@ export function bucketOf(commandId: string): number {
 
 /** Gathers the commands of a log as it is imported. */
 export class CommandBuckets {
-  private readonly buckets = new Map<number, CommandBucket>();
-  private last: { id: string; streamId: string; bucket: CommandBucket; row: number } | null = null;
+  private readonly buckets = new Map<number, OpenBucket>();
+  private last: { id: string; streamId: string; bucket: OpenBucket; row: number } | null = null;
 
   add(commandId: string, streamId: string, version: number): void {
     const last = this.last;
@@ -52,7 +59,7 @@ export class CommandBuckets {
   }
 
   records(): CommandBucket[] {
-    return [...this.buckets.values()];
+    return [...this.buckets.values()].map((bucket) => ({ ...bucket, ids: toColumn(bucket.ids), streams: toColumn(bucket.streams) }));
   }
 }
 
@@ -67,8 +74,9 @@ export async function findImportedCommand(db: LedgerDb, commandId: string): Prom
   const bucket = await db.commandBuckets.get(bucketOf(commandId));
   if (!bucket) return null;
   const refs: CommandRef[] = [];
-  bucket.ids.forEach((id, i) => {
-    if (id === commandId) refs.push([bucket.streams[i]!, bucket.firstVersions[i]!, bucket.lastVersions[i]!]);
+  const streams = rows(bucket.streams);
+  rows(bucket.ids).forEach((id, i) => {
+    if (id === commandId) refs.push([streams[i]!, bucket.firstVersions[i]!, bucket.lastVersions[i]!]);
   });
   return refs.length ? refs : null;
 }

@@ -1,5 +1,6 @@
 import type { AccountEventType, RecordedEvent } from '../domain/events';
 import type { Currency } from '../domain/money';
+import { fromColumn, toColumn, type TextColumn } from './text-column';
 
 /** One letter per event type, so a record's event types are one short string. */
 export const KIND = {
@@ -17,6 +18,8 @@ const KINDS = new Set<string>(Object.values(KIND));
 
 /** Raise when FoldColumns change shape or meaning. */
 export const FOLD_COLUMNS_VERSION = 1;
+/** Raise when FoldSegment changes shape or meaning (2: text columns). */
+export const FOLD_SEGMENT_VERSION = 2;
 
 /**
  * Whether a record's columns can be folded by this app: their format is this
@@ -79,12 +82,12 @@ export class FoldColumnsBuilder {
  */
 export interface FoldSegment {
   start: number;
-  version: typeof FOLD_COLUMNS_VERSION;
-  streamIds: string[];
+  version: typeof FOLD_SEGMENT_VERSION;
+  streamIds: TextColumn;
   versions: number[];
   kinds: string;
-  ats: string[];
-  balances: string[];
+  ats: TextColumn;
+  balances: TextColumn;
   /** Rows that open an account: [row, ownerName, currency]. */
   opened: [number, string, Currency][];
   /** Rows that close an account: [row, reason]. */
@@ -93,29 +96,41 @@ export interface FoldSegment {
 
 /** Whether this app can fold a segment (its format, and every event type, known). */
 export function foldableSegment(segment: FoldSegment): boolean {
-  return segment.version === FOLD_COLUMNS_VERSION && knownKinds(segment.kinds);
+  return segment.version === FOLD_SEGMENT_VERSION && knownKinds(segment.kinds);
+}
+
+/** A segment's rows with its text columns split out. */
+export function segmentRows(segment: FoldSegment): { streamIds: string[]; ats: string[]; balances: string[] } {
+  return { streamIds: fromColumn(segment.streamIds), ats: fromColumn(segment.ats), balances: fromColumn(segment.balances) };
 }
 
 /** Collects one segment as an import accepts events, in position order. */
 export class FoldSegmentBuilder {
-  private segment: FoldSegment | null = null;
+  private start = 0;
+  private readonly streamIds: string[] = [];
+  private readonly versions: number[] = [];
+  private kinds = '';
+  private readonly ats: string[] = [];
+  private readonly balances: string[] = [];
+  private readonly opened: FoldSegment['opened'] = [];
+  private readonly closed: FoldSegment['closed'] = [];
 
   add(event: RecordedEvent, balanceAfter: string): void {
-    const s = (this.segment ??= { start: event.position, version: FOLD_COLUMNS_VERSION, streamIds: [], versions: [], kinds: '', ats: [], balances: [], opened: [], closed: [] });
-    const row = s.streamIds.length;
-    s.streamIds.push(event.streamId);
-    s.versions.push(event.version);
-    s.kinds += KIND[event.type];
-    s.ats.push(event.metadata.at);
-    s.balances.push(balanceAfter);
-    if (event.type === 'AccountOpened') s.opened.push([row, event.data.ownerName, event.data.currency]);
-    if (event.type === 'AccountClosed') s.closed.push([row, event.data.reason]);
+    const row = this.versions.length;
+    if (row === 0) this.start = event.position;
+    this.streamIds.push(event.streamId);
+    this.versions.push(event.version);
+    this.kinds += KIND[event.type];
+    this.ats.push(event.metadata.at);
+    this.balances.push(balanceAfter);
+    if (event.type === 'AccountOpened') this.opened.push([row, event.data.ownerName, event.data.currency]);
+    if (event.type === 'AccountClosed') this.closed.push([row, event.data.reason]);
   }
 
-  /** The segment collected since the last call, or null when there is none. */
+  /** The segment of every event added (null when none was). */
   take(): FoldSegment | null {
-    const segment = this.segment;
-    this.segment = null;
-    return segment;
+    if (this.versions.length === 0) return null;
+    const { start, versions, kinds, opened, closed } = this;
+    return { start, version: FOLD_SEGMENT_VERSION, streamIds: toColumn(this.streamIds), versions, kinds, ats: toColumn(this.ats), balances: toColumn(this.balances), opened, closed };
   }
 }

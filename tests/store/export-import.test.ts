@@ -6,6 +6,7 @@ import type { Ledger } from '../../src/app/ledger';
 import { LedgerQueries } from '../../src/app/queries';
 import { ImportError } from '../../src/domain/errors';
 import { verifyProjections } from '../../src/projections/verify';
+import { fromColumn } from '../../src/store/text-column';
 import { deposit, open } from '../support/ledger';
 import { dumpDb, runMixedHistory, useLedgers } from '../support/store';
 
@@ -93,6 +94,25 @@ describe('importing an export into an empty ledger', () => {
     const retried = await copy.execute({ ...deposit('alice', '1'), commandId: firstEvent!.metadata.commandId });
 
     expect(events.map((e) => [e.version, e.position])).toEqual([[7, 15]]);
+    expect(retried.duplicate).toBe(true);
+    expect(retried.events).toEqual(await source.store.eventsOfCommand(firstEvent!.metadata.commandId));
+  });
+
+  it('still recognises imported command ids kept in the array columns an earlier release wrote', async () => {
+    const source = await mixedLedger();
+    const copy = await ledgers.open();
+    await importLedger(copy.db, await exportLedger(source.db, AT));
+    await copy.db.commandBuckets.toCollection().modify((bucket) => {
+      bucket.ids = fromColumn(bucket.ids as string);
+      bucket.streams = fromColumn(bucket.streams as string);
+    });
+    const [firstEvent] = await source.store.readAll(1, 1);
+    // A second connection: no cache of this tab's own commands can answer for the bucket.
+    const reopened = await ledgers.connect(copy);
+
+    const retried = await reopened.execute({ ...deposit('alice', '1'), commandId: firstEvent!.metadata.commandId });
+
+    expect(Array.isArray((await reopened.db.commandBuckets.toArray())[0]!.ids)).toBe(true);
     expect(retried.duplicate).toBe(true);
     expect(retried.events).toEqual(await source.store.eventsOfCommand(firstEvent!.metadata.commandId));
   });

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Ledger } from '../../src/app/ledger';
 import { JOURNAL, PROJECTION_VERSION } from '../../src/projections/projector';
 import type { LogMeta } from '../../src/store/db';
-import type { FoldSegment } from '../../src/store/fold-columns';
+import { segmentRows, type FoldSegment } from '../../src/store/fold-columns';
 import { exportLedger } from '../../src/app/export';
 import { importLedger } from '../../src/app/import';
 import { deposit, transfer } from '../support/ledger';
@@ -135,7 +135,7 @@ describe('rebuilding', () => {
     const source = await mixedLedger();
     const copy = await ledgers.open();
     await importLedger(copy.db, await exportLedger(source.db));
-    expect((await copy.db.folds.toArray()).flatMap((s) => s.streamIds)).toHaveLength(14);
+    expect((await copy.db.folds.toArray()).flatMap((s) => segmentRows(s).streamIds)).toHaveLength(14);
     await copy.execute(deposit('bob', '2.50'));
     await copy.execute(transfer('bob', 'alice', '1.25'));
     const honest = await readModels(copy);
@@ -149,7 +149,11 @@ describe('rebuilding', () => {
 
   it.each<[string, (segments: FoldSegment[]) => FoldSegment[]]>([
     ['a missing segment', (segments) => segments.slice(1)],
-    ['a segment of an unknown format', (segments) => segments.map((s, i) => (i === 0 ? { ...s, version: 99 as 1 } : s))],
+    ['a segment of an unknown format', (segments) => segments.map((s, i) => (i === 0 ? { ...s, version: 99 as 2 } : s))],
+    [
+      'the array columns an older release wrote',
+      (segments) => segments.map((s) => ({ ...s, version: 1, ...segmentRows(s) }) as unknown as FoldSegment),
+    ],
     ['an event type this app does not know', (segments) => segments.map((s, i) => (i === 0 ? { ...s, kinds: `?${s.kinds.slice(1)}` } : s))],
   ])('folds an imported log from its events when its fold segments have %s', async (_case, spoil) => {
     const source = await mixedLedger();

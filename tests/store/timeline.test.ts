@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { fromColumn, toColumn } from '../../src/store/text-column';
 import { exportLedger } from '../../src/app/export';
 import { importLedger } from '../../src/app/import';
 import type { Ledger } from '../../src/app/ledger';
@@ -85,7 +86,7 @@ describe('the ledger timeline', () => {
     const [checkpoint] = await ledger.db.ledgerCheckpoints.toArray();
     await ledger.db.ledgerCheckpoints.put({ ...checkpoint!, accounts: checkpoint!.accounts.map((a) => [a[0], a[1], a[2], a[3], '999.00', a[5]]) });
     const [window] = await ledger.db.journal.toArray();
-    await ledger.db.journal.put({ ...window!, balances: window!.balances.map(() => '1.00') });
+    await ledger.db.journal.put({ ...window!, balances: toColumn(fromColumn(window!.balances).map(() => '1.00')) });
     const differences = await verifyProjections(ledger.db);
     expect(differences.map((d) => d.projection).sort()).toEqual(['journal', 'timeline']);
   });
