@@ -54,9 +54,11 @@ class ImportWriter {
     this.builder = fullBuilder(db);
   }
 
-  add({ segment, texts, commandIds, snapshots }: CheckedSlice): void {
+  add({ segment, snapshots, ...columns }: CheckedSlice): void {
     const { versions, start } = segment;
     const streamIds = fromColumn(segment.streamIds);
+    const texts = fromColumn(columns.texts);
+    const commandIds = fromColumn(columns.commandIds);
     for (let i = 0; i < versions.length; i++) {
       const id = streamIds[i]!;
       const version = versions[i]!;
@@ -134,7 +136,7 @@ async function run(database: LedgerDb, source: string | Blob, options: ImportOpt
         flushing = writer.flush(null);
         // Awaited at the next slice; if the file turns out bad first, the transaction's abort reports the outcome.
         flushing.catch(() => undefined);
-        onProgress?.({ phase: 'reading', done: slice.segment.start + slice.texts.length - 1, total });
+        onProgress?.({ phase: 'reading', done: slice.segment.start + slice.segment.versions.length - 1, total });
       }
       await flushing;
       if (signal?.aborted) throw cancelled();
