@@ -3,7 +3,8 @@ import { DomainError, EventSchemaError, ImportError, LedgerError, ValidationErro
 import { parseEventData } from './event-schema';
 import type { AccountEvent, EventMetadata, RecordedEvent, TransferSent } from './events';
 import { InstantReader } from './instant';
-import { type Currency, Money, fromMinorUnits, toMinorUnits } from './money';
+import { Money, fromMinorUnits, toMinorUnits } from './money';
+import { NONE, type OpenReplayed, type Replayed, decimalState, evolveReplayed } from './replayed-account';
 import { assertFunds, assertId, assertNew, assertOpen, assertTransferable, assertZeroBalance } from './rules';
 import { upcast } from './upcast';
 
@@ -13,26 +14,6 @@ interface PendingTransfer {
   index: number;
   /** The amount in the two accounts' currency's minor units. */
   units: bigint;
-}
-
-/**
- * An account as the replay keeps it: AccountState with the balance in minor
- * units, because a million Decimal additions, parses and formats cost more
- * than the rest of the check together. `decimalState` turns it back.
- */
-interface OpenReplayed {
-  status: 'open';
-  accountId: string;
-  ownerName: string;
-  currency: Currency;
-  units: bigint;
-}
-type Replayed = { status: 'none' } | OpenReplayed | (Omit<OpenReplayed, 'status'> & { status: 'closed' });
-
-const NONE = Object.freeze({ status: 'none' as const });
-
-function decimalState<S extends Exclude<Replayed, { status: 'none' }>>({ units, ...account }: S): Omit<S, 'units'> & { balance: Money } {
-  return { ...account, balance: new Money(fromMinorUnits(units, account.currency)) };
 }
 
 const EVENT_KEYS = new Set(['position', 'streamId', 'version', 'type', 'schemaVersion', 'data', 'metadata']);
@@ -153,7 +134,7 @@ export class LedgerCheck {
       fail('data.accountId', `data.accountId ${event.data.accountId} does not match streamId ${streamId}.`);
     }
     const units = this.checkRules(event, metadata, index, fail);
-    this.states.set(streamId, this.evolve(this.states.get(streamId) ?? NONE, event, units));
+    this.states.set(streamId, evolveReplayed(this.states.get(streamId) ?? NONE, event, units));
     this.versions.set(streamId, expectedVersion);
     this.count++;
     return { ...event, streamId, version: expectedVersion, position: index + 1, schemaVersion: raw.schemaVersion as number, metadata };
@@ -260,24 +241,6 @@ export class LedgerCheck {
         this.pendingSent = null;
         return sent.units;
       }
-    }
-  }
-
-  /** The account after an accepted event: the aggregate's evolve, on minor units. */
-  private evolve(state: Replayed, event: AccountEvent, units: bigint): Replayed {
-    switch (event.type) {
-      case 'AccountOpened': {
-        const { accountId, ownerName, currency } = event.data;
-        return { status: 'open', accountId, ownerName, currency, units: 0n };
-      }
-      case 'MoneyDeposited':
-      case 'TransferReceived':
-        return state.status === 'none' ? state : { ...state, units: state.units + units };
-      case 'MoneyWithdrawn':
-      case 'TransferSent':
-        return state.status === 'none' ? state : { ...state, units: state.units - units };
-      case 'AccountClosed':
-        return state.status === 'none' ? state : { ...state, status: 'closed' };
     }
   }
 }

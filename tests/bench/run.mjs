@@ -10,6 +10,7 @@ import { parseArgs } from 'node:util';
 import { chromium } from 'playwright-core';
 import { build, preview } from 'vite';
 import { CHROMIUM, CHROMIUM_ARGS } from '../support/chromium.mjs';
+import { watchWorkerHeap } from './worker-heap.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = resolve(here, '../..');
@@ -22,7 +23,7 @@ const { values } = parseArgs({
     out: { type: 'string', default: join(repo, 'test-results', 'bench.json') },
     debug: { type: 'boolean', default: false },
     // Phases to measure besides the import every run needs, e.g. `--only export,rebuild` (default: all).
-    only: { type: 'string', default: 'export,rebuild,deposit,travel,long' },
+    only: { type: 'string', default: 'check,export,rebuild,deposit,travel,long' },
   },
 });
 const events = Number(values.events);
@@ -69,11 +70,15 @@ const raw = [];
 const imports = [];
 const exports = [];
 const rebuilds = [];
+const checks = [];
 for (let i = 0; i < runs; i++) {
   raw.push((await call('rawCeiling')).ms);
+  const stopWatching = await watchWorkerHeap(browser);
   const run = await call('importLog', 'bench-main');
+  run.workerHeapPeakMb = await stopWatching();
   imports.push(run);
-  log(`run ${i + 1}/${runs}: raw ${raw.at(-1).toFixed(0)} ms, import ${run.ms.toFixed(0)} ms (longest stall ${run.longestStallMs.toFixed(0)} ms, heap +${run.heapGrowthMb?.toFixed(0)} MB)`);
+  log(`run ${i + 1}/${runs}: raw ${raw.at(-1).toFixed(0)} ms, import ${run.ms.toFixed(0)} ms (longest stall ${run.longestStallMs.toFixed(0)} ms, page heap +${run.heapGrowthMb?.toFixed(0)} MB, Worker heap peak ${run.workerHeapPeakMb?.toFixed(0)} MB)`);
+  if (phases.has('check')) checks.push((await call('checkOnly')).ms);
   if (phases.has('export')) {
     const ex = await call('exportLog', 'bench-main');
     if (!ex.sameBytes) throw new Error('export differs from the imported file');
@@ -109,7 +114,9 @@ const rows = [
   ['raw IndexedDB ceiling (1,000 events/record)', rawMs, 'ms', `${Math.round(events / (rawMs / 1000)).toLocaleString('en')} ev/s`, ''],
   ['import (validate, write, project)', importMs, 'ms', `${(rawMs / importMs).toFixed(2)}× ceiling`, '< 5000 ms, ≥ 0.5× ceiling'],
   ['  longest main-thread stall during import', median(imports.map((r) => r.longestStallMs)), 'ms', '', 'responsive'],
-  ['  JS heap growth during import', median(imports.map((r) => r.heapGrowthMb ?? NaN)), 'MB', `file ${generated.megabytes.toFixed(0)} MB`, 'bounded'],
+  ['  page JS heap growth during import', median(imports.map((r) => r.heapGrowthMb ?? NaN)), 'MB', `file ${generated.megabytes.toFixed(0)} MB`, 'bounded'],
+  ['  checker Worker JS heap, peak (holds its copy of the file text)', median(imports.map((r) => r.workerHeapPeakMb ?? NaN)), 'MB', '', 'bounded'],
+  ['  the check alone, on one thread (the Worker\'s share)', median(checks), 'ms', `${Math.round(events / (median(checks) / 1000)).toLocaleString('en')} ev/s`, ''],
   ['export', median(exports), 'ms', `${(rawMs / median(exports)).toFixed(2)}× ceiling`, '< 3000 ms'],
   ['rebuild projections', median(rebuilds), 'ms', `${Math.round(events / (median(rebuilds) / 1000)).toLocaleString('en')} ev/s`, '≥ 500,000 ev/s'],
   ['raw deposit: read head, add event, put balance (own transaction)', rawDeposit.p50, 'ms', `p99 ${rawDeposit.p99.toFixed(2)} ms`, ''],
@@ -132,5 +139,5 @@ console.log('| what | median | | vs ceiling | target |');
 console.log('| --- | ---: | --- | --- | --- |');
 for (const [what, value, unit, ratio, target] of rows) console.log(`| ${what} | ${value.toFixed(value < 20 ? 2 : 0)} | ${unit} | ${ratio} | ${target} |`);
 mkdirSync(dirname(values.out), { recursive: true });
-writeFileSync(values.out, JSON.stringify({ date: new Date().toISOString(), machine, events, accounts, longEvents, runs, raw, imports, exports, rebuilds, deposit, prefetchedDeposit, warmDeposit, rawDeposit, cold, atPosition, withSnapshots, withoutSnapshots }, null, 2));
+writeFileSync(values.out, JSON.stringify({ date: new Date().toISOString(), machine, events, accounts, longEvents, runs, raw, imports, checks, exports, rebuilds, deposit, prefetchedDeposit, warmDeposit, rawDeposit, cold, atPosition, withSnapshots, withoutSnapshots }, null, 2));
 console.log(`\nresults written to ${values.out}`);
