@@ -1,18 +1,18 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext } from 'playwright-core';
-import { launch } from './browser';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useBrowser } from './browser';
 import {
   accountBalance,
   accountListing,
   actions,
+  atPhoneSize,
   expectNoErrors,
   shot,
   fitsWidth,
-  freshApp,
   money,
   moveMoney,
   moveMoneyTo,
   openAccount,
+  openApp,
   showAccount,
   textContaining,
   transactionRows,
@@ -20,23 +20,13 @@ import {
   type AppPage,
 } from './app-actions';
 
-let browser: Browser;
-beforeAll(async () => {
-  browser = await launch();
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const session = useBrowser();
 
 describe('accounts and money', () => {
-  let context: BrowserContext;
   let app: AppPage;
 
   beforeAll(async () => {
-    ({ context, ...app } = await freshApp(browser));
-  });
-  afterAll(async () => {
-    await context?.close();
+    app = await openApp(await session.sharedContext());
   });
 
   it('shows an empty state before any account exists', async () => {
@@ -189,13 +179,13 @@ describe('accounts and money', () => {
 
   it('fits a phone screen', async () => {
     const { page } = app;
-    await page.setViewportSize({ width: 390, height: 844 });
-    await fitsWidth(page);
-    await shot(page, 'accounts-phone');
-    await showAccount(page, 'Ada Lovelace');
-    await fitsWidth(page);
-    await shot(page, 'account-phone');
-    await page.setViewportSize({ width: 1280, height: 860 });
+    await atPhoneSize(page, async () => {
+      await fitsWidth(page);
+      await shot(page, 'accounts-phone');
+      await showAccount(page, 'Ada Lovelace');
+      await fitsWidth(page);
+      await shot(page, 'account-phone');
+    });
     expectNoErrors(app);
   });
 });

@@ -1,6 +1,6 @@
 import { expect } from 'vitest';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
-import { baseUrl, newContext, screenshot, watchErrors } from './browser';
+import { baseUrl, DESKTOP_VIEWPORT, newContext, screenshot, watchErrors } from './browser';
 
 /** Shared steps of the app's browser tests, written the way a person uses the app: by labels and roles. */
 
@@ -145,6 +145,15 @@ export async function fitsWidth(page: Page): Promise<void> {
     (overflow) => overflow <= 0,
     3_000,
   );
+}
+
+const PHONE_VIEWPORT = { width: 390, height: 844 };
+
+/** Runs `steps` at a phone's size, then goes back to the desktop size the file's other tests were written for. */
+export async function atPhoneSize(page: Page, steps: () => Promise<void>): Promise<void> {
+  await page.setViewportSize(PHONE_VIEWPORT);
+  await steps();
+  await page.setViewportSize(DESKTOP_VIEWPORT);
 }
 
 /** A full-page screenshot from the top, so the sticky header does not cover what scrolled under it. */

@@ -2,8 +2,9 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launch } from './browser';
+import type { Page } from 'playwright-core';
+import type { LogEvent } from '../harness/invariants';
+import { useBrowser } from './browser';
 import {
   accountListing,
   expectNoErrors,
@@ -12,6 +13,7 @@ import {
   goTo,
   money,
   moveMoneyTo,
+  openApp,
   seedLedger,
   showAccount,
   textContaining,
@@ -20,31 +22,23 @@ import {
   type AppPage,
 } from './app-actions';
 
-interface ExportedEvent {
-  position: number;
-  streamId: string;
-  version: number;
-  type: string;
-  data: Record<string, unknown>;
-  metadata: { eventId: string; commandId: string; at: string };
-}
+/** The file the app exports: a header, then the events as the harness reads any exported log. */
 interface ExportDoc {
   format: string;
   eventCount: number;
-  events: ExportedEvent[];
+  events: LogEvent[];
 }
 
-let browser: Browser;
 let files: string;
 let fileCount = 0;
+// Registered before the browser, so the files outlive it (Vitest runs afterAll hooks last-registered first).
 beforeAll(async () => {
-  browser = await launch();
   files = await mkdtemp(join(tmpdir(), 'ledger-e2e-'));
 });
 afterAll(async () => {
-  await browser?.close();
   await rm(files, { recursive: true, force: true });
 });
+const session = useBrowser();
 
 async function download(page: Page, click: () => Promise<void>): Promise<{ name: string; text: string }> {
   const [file] = await Promise.all([page.waitForEvent('download'), click()]);
@@ -92,18 +86,14 @@ function withDeposits(doc: ExportDoc, extra: number): ExportDoc {
 }
 
 describe('export, import and CSV', () => {
-  let source: AppPage & { context: BrowserContext };
-  let target: AppPage & { context: BrowserContext };
+  let source: AppPage;
+  let target: AppPage;
   let exported: string;
   let listing: string[];
 
   beforeAll(async () => {
-    source = await freshApp(browser);
-    target = await freshApp(browser, '#/data');
-  });
-  afterAll(async () => {
-    await source?.context.close();
-    await target?.context.close();
+    source = await openApp(await session.sharedContext());
+    target = await openApp(await session.sharedContext(), '#/data');
   });
 
   it('exports the log as a JSON file', async () => {
@@ -246,7 +236,7 @@ describe('export, import and CSV', () => {
   });
 
   it('imports a valid export written in another JSON layout (pretty-printed by an editor)', async () => {
-    const other = await freshApp(browser, '#/data');
+    const other = await freshApp(session.browser, '#/data');
     try {
       const { page } = other;
       await importFile(page, JSON.stringify(JSON.parse(exported), null, 2), 'pretty.json');

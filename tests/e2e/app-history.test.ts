@@ -1,30 +1,25 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
-import { launch } from './browser';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Locator, Page } from 'playwright-core';
+import { useBrowser } from './browser';
 import {
+  atPhoneSize,
   expectNoErrors,
   shot,
   fitsWidth,
-  freshApp,
   goTo,
   money,
+  openApp,
   seedLedger,
   textContaining,
   until,
   type AppPage,
 } from './app-actions';
 
-let browser: Browser;
-let context: BrowserContext;
+const session = useBrowser();
 let app: AppPage;
 
 beforeAll(async () => {
-  browser = await launch();
-  ({ context, ...app } = await freshApp(browser));
-});
-afterAll(async () => {
-  await context?.close();
-  await browser?.close();
+  app = await openApp(await session.sharedContext());
 });
 
 const ledgerCard = (page: Page) => page.getByRole('region', { name: 'The whole ledger at a point in time' });
@@ -144,10 +139,10 @@ describe('history', () => {
 
   it('fits a phone screen', async () => {
     const { page } = app;
-    await page.setViewportSize({ width: 390, height: 844 });
-    await fitsWidth(page);
-    await shot(page, 'history-phone');
-    await page.setViewportSize({ width: 1280, height: 860 });
+    await atPhoneSize(page, async () => {
+      await fitsWidth(page);
+      await shot(page, 'history-phone');
+    });
     expectNoErrors(app);
   });
 });

@@ -1,6 +1,5 @@
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { Browser, BrowserContext } from 'playwright-core';
-import { launch, newContext } from './browser';
+import { beforeAll, expect, it } from 'vitest';
+import { useBrowser } from './browser';
 import {
   accountBalance,
   accountListing,
@@ -17,20 +16,15 @@ import {
   type AppPage,
 } from './app-actions';
 
-let browser: Browser;
-let context: BrowserContext;
+const session = useBrowser();
 let watcher: AppPage;
 let writer: AppPage;
 
+// Two tabs of one profile, as a person with the app open twice.
 beforeAll(async () => {
-  browser = await launch();
-  context = await newContext(browser);
+  const context = await session.sharedContext();
   watcher = await openApp(context);
   writer = await openApp(context);
-});
-afterAll(async () => {
-  await context?.close();
-  await browser?.close();
 });
 
 it('shows another tab’s new account without a reload', async () => {

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { inject } from 'vitest';
+import { afterAll, beforeAll, inject } from 'vitest';
 import { CHROMIUM, CHROMIUM_ARGS } from '../../vite.config';
 
 export const SCREENSHOTS = join(process.cwd(), 'test-results', 'screenshots');
@@ -15,9 +15,50 @@ export async function launch(): Promise<Browser> {
   return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
 }
 
+export const DESKTOP_VIEWPORT = { width: 1280, height: 860 };
+
 /** A fresh profile (its own IndexedDB) at a desktop size. */
 export async function newContext(browser: Browser): Promise<BrowserContext> {
-  return browser.newContext({ viewport: { width: 1280, height: 860 }, acceptDownloads: true });
+  return browser.newContext({ viewport: DESKTOP_VIEWPORT, acceptDownloads: true });
+}
+
+/** The one browser of a test file, launched before its first test and closed after its last. */
+export interface BrowserSession {
+  /** For hooks and tests: at the top level of a file it is not launched yet, so reading it there throws. */
+  readonly browser: Browser;
+  /** A fresh profile shared by several tests; the session closes it, before the browser. */
+  sharedContext(): Promise<BrowserContext>;
+}
+
+/**
+ * Registers the file's browser hooks; call it once at the top level. Hooks registered
+ * before this call run their beforeAll first and their afterAll last (Vitest's default
+ * stack order), so a resource the browser depends on can be set up around it.
+ */
+export function useBrowser(): BrowserSession {
+  let launched: Browser | undefined;
+  const shared: BrowserContext[] = [];
+  beforeAll(async () => {
+    launched = await launch();
+  });
+  afterAll(async () => {
+    for (const context of shared) await context.close();
+    await launched?.close();
+  });
+  const requireBrowser = (): Browser => {
+    if (!launched) throw new Error('useBrowser(): the browser is launched in beforeAll; read it from a hook or a test');
+    return launched;
+  };
+  return {
+    get browser() {
+      return requireBrowser();
+    },
+    async sharedContext() {
+      const context = await newContext(requireBrowser());
+      shared.push(context);
+      return context;
+    },
+  };
 }
 
 /** Saves a full-page screenshot under test-results/screenshots for people to look at. */

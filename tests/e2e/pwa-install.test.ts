@@ -1,7 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { BACKGROUND_COLOR, CONTENT_SECURITY_POLICY, THEME_COLOR } from '../../src/pwa/build/plugins.mjs';
-import { baseUrl, launch, newContext } from './browser';
+import { baseUrl, newContext, useBrowser } from './browser';
 import { serviceWorkerControls, watchCsp } from './pwa/watch';
 
 interface ManifestIcon {
@@ -11,13 +10,7 @@ interface ManifestIcon {
   purpose?: string;
 }
 
-let browser: Browser;
-beforeAll(async () => {
-  browser = await launch();
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const session = useBrowser();
 
 async function served(path: string): Promise<Response> {
   const response = await fetch(new URL(path, baseUrl()));
@@ -68,7 +61,7 @@ describe('installable app', () => {
   });
 
   it('is installable by Chromium’s own checks, with the manifest parsed without errors', async () => {
-    const context = await newContext(browser);
+    const context = await newContext(session.browser);
     const page = await context.newPage();
     await page.goto(baseUrl());
     await serviceWorkerControls(page);
@@ -97,7 +90,7 @@ describe('content security policy', () => {
 
   it('blocks inline scripts, eval and inline style attributes in the running app', async () => {
     // Without a worker, page.route sees every request, so the probe below is served as one of the app's own files.
-    const context = await browser.newContext({ serviceWorkers: 'block' });
+    const context = await session.browser.newContext({ serviceWorkers: 'block' });
     const page = await context.newPage();
     const violations = await watchCsp(page);
     await page.route('**/csp-probe.js', (route) =>

@@ -1,5 +1,4 @@
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
+import { expect, it } from 'vitest';
 import {
   accountBalance,
   accountListing,
@@ -13,19 +12,13 @@ import {
   textContaining,
   transactionRows,
 } from './app-actions';
-import { baseUrl, launch, newContext, screenshot } from './browser';
+import { baseUrl, newContext, screenshot, useBrowser } from './browser';
 import { offlineState, recordRequests, serviceWorkerControls, watchCsp } from './pwa/watch';
 
-let browser: Browser;
-beforeAll(async () => {
-  browser = await launch();
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const session = useBrowser();
 
 it('starts and works fully with no network once installed, then comes back online with nothing lost', async () => {
-  const context = await newContext(browser);
+  const context = await newContext(session.browser);
   const requests = recordRequests(context);
   const violations = await watchCsp(context);
   const app = await openApp(context);

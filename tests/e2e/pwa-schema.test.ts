@@ -1,5 +1,4 @@
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
+import { expect, it } from 'vitest';
 import {
   accountBalance,
   expectNoErrors,
@@ -11,18 +10,12 @@ import {
   textContaining,
   transactionRows,
 } from './app-actions';
-import { baseUrl, launch, screenshot } from './browser';
+import { baseUrl, screenshot, useBrowser } from './browser';
 
-let browser: Browser;
-beforeAll(async () => {
-  browser = await launch();
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const session = useBrowser();
 
 it('tells a tab on the old schema to reload, never blocks the upgrade, and loses nothing', async () => {
-  const { context, ...oldTab } = await freshApp(browser);
+  const { context, ...oldTab } = await freshApp(session.browser);
   const { page } = oldTab;
   await openAccount(page, 'Ada Lovelace', 'EUR', '100.00');
   await showAccount(page, 'Ada Lovelace');

@@ -1,17 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
 import { generateLog } from '../bench/generate';
 import { expectNoErrors, freshApp, openAccount, openApp, textContaining, until } from './app-actions';
-import { baseUrl, launch, newContext, screenshot } from './browser';
+import { baseUrl, newContext, screenshot, useBrowser } from './browser';
 import { watchCsp } from './pwa/watch';
 
-let browser: Browser;
-beforeAll(async () => {
-  browser = await launch();
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const session = useBrowser();
 
 const storageButton = (page: Page) => page.getByRole('button', { name: /^Storage:/ });
 const storagePanel = (page: Page) => page.getByRole('dialog', { name: 'Storage in this browser' });
@@ -30,7 +24,7 @@ const persistRequests = (page: Page) => page.evaluate(() => (window as unknown a
 
 describe('storage that survives', () => {
   it('asks to keep the data once the first account exists, and reminds to export while it may be cleared', async () => {
-    const context = await newContext(browser);
+    const context = await newContext(session.browser);
     await context.addInitScript(countPersistRequests);
     const violations = await watchCsp(context);
     const app = await openApp(context);
@@ -63,7 +57,7 @@ describe('storage that survives', () => {
   });
 
   it('says the data is kept when the browser has made the storage persistent', async () => {
-    const context = await newContext(browser);
+    const context = await newContext(session.browser);
     await context.addInitScript(countPersistRequests);
     // Headless Chromium never grants persistence, so its answer is stood in for: a browser that already granted it.
     await context.addInitScript(() => {
@@ -83,7 +77,7 @@ describe('storage that survives', () => {
   });
 
   it('shows the quota message when the browser refuses to store more, writes nothing, and recovers', async () => {
-    const { context, ...app } = await freshApp(browser, '#/data');
+    const { context, ...app } = await freshApp(session.browser, '#/data');
     const { page } = app;
     // A real quota, enforced by Chromium itself. Chromium lets small transactions through under a
     // tiny quota, so the write is an import of 2,000 events: one transaction of about half a megabyte.
@@ -122,7 +116,7 @@ describe('no IndexedDB', () => {
       },
     ],
   ])('explains what is wrong instead of a blank page when IndexedDB %s', async (name, block) => {
-    const context = await newContext(browser);
+    const context = await newContext(session.browser);
     await context.addInitScript(block);
     const page = await context.newPage();
     await page.goto(baseUrl());

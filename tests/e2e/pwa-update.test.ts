@@ -2,9 +2,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { accountListing, expectNoErrors, openAccount, textContaining, until, type AppPage } from './app-actions';
-import { launch, newContext, screenshot, watchErrors } from './browser';
+import { newContext, screenshot, useBrowser, watchErrors } from './browser';
 import { buildApp } from './pwa/build-app';
 import { startSwitchableServer, type SwitchableServer } from './pwa/static-server';
 import { offlineState, serviceWorkerControls } from './pwa/watch';
@@ -12,23 +12,23 @@ import { offlineState, serviceWorkerControls } from './pwa/watch';
 const FIRST = 'first-release';
 const SECOND = 'second-release';
 
-let browser: Browser;
 let workDir: string;
 let server: SwitchableServer;
 
+// Registered before the browser, so the releases are served before it launches and after it closes
+// (Vitest runs afterAll hooks last-registered first).
 beforeAll(async () => {
   workDir = await mkdtemp(join(tmpdir(), 'ledger-pwa-update-'));
   // Two deploys of the same code that differ only in their build id, as two releases would.
   await buildApp(join(workDir, FIRST), FIRST);
   await buildApp(join(workDir, SECOND), SECOND);
   server = await startSwitchableServer(join(workDir, FIRST));
-  browser = await launch();
 });
 afterAll(async () => {
-  await browser?.close();
   await server?.close();
   if (workDir) await rm(workDir, { recursive: true, force: true });
 });
+const session = useBrowser();
 
 async function openTab(context: BrowserContext): Promise<AppPage> {
   const page = await context.newPage();
@@ -63,7 +63,7 @@ async function reloadFromPrompt(page: Page): Promise<void> {
 }
 
 it('offers a new deploy without swapping it in, and applies it in each tab only when the person chooses', async () => {
-  const context = await newContext(browser);
+  const context = await newContext(session.browser);
   const first = await openTab(context);
   await openAccount(first.page, 'Ada Lovelace', 'EUR', '10.00');
   const second = await openTab(context);

@@ -1,17 +1,10 @@
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { baseUrl, launch, newContext, watchErrors } from './browser';
+import { expect, it } from 'vitest';
+import { baseUrl, newContext, useBrowser, watchErrors } from './browser';
 
-let browser: Browser;
-beforeAll(async () => {
-  browser = await launch();
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const session = useBrowser();
 
 it('serves the production build', async () => {
-  const context = await newContext(browser);
+  const context = await newContext(session.browser);
   const page = await context.newPage();
   const errors = watchErrors(page);
   await page.goto(baseUrl());
