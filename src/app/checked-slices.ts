@@ -19,6 +19,9 @@ export interface CheckedSlices {
 
 export type CheckPlace = 'worker' | 'thread';
 
+/** The checker's Worker could not start; the same file can still be checked on the page's thread. */
+export class CheckerUnavailable extends Error {}
+
 /** Waits for a promise while keeping the import's transaction alive (see waitInTransaction). */
 export type Wait = <T>(promise: Promise<T>) => Promise<T>;
 
@@ -64,6 +67,7 @@ class WorkerSlices implements CheckedSlices {
   private readonly inbox: FromChecker[] = [];
   private waiting: ((message: FromChecker) => void) | null = null;
   private ended: CheckSummary | null = null;
+  private heard = false;
 
   constructor(
     source: string | Blob,
@@ -71,10 +75,14 @@ class WorkerSlices implements CheckedSlices {
     snapshotEvery: number,
     private readonly wait: Wait,
   ) {
-    this.worker.onmessage = (event: MessageEvent<FromChecker>) => this.deliver(event.data);
+    this.worker.onmessage = (event: MessageEvent<FromChecker>) => {
+      this.heard = true;
+      this.deliver(event.data);
+    };
     this.worker.onerror = (event) => {
       event.preventDefault();
-      this.deliver({ kind: 'failed', message: event.message || 'the import checker could not start' });
+      const message = event.message || 'the import checker stopped';
+      this.deliver({ kind: this.heard ? 'failed' : 'unavailable', message });
     };
     this.post({ kind: 'start', source, whole, snapshotEvery });
   }
@@ -100,6 +108,8 @@ class WorkerSlices implements CheckedSlices {
         throw new NotLineLayout();
       case 'failed':
         throw new Error(`The import could not be checked: ${message.message}`);
+      case 'unavailable':
+        throw new CheckerUnavailable(message.message);
       default:
         return message;
     }

@@ -14,7 +14,9 @@ export type FromChecker =
   | { kind: 'refused'; error: ImportErrorParts }
   /** The file is JSON but not one event per line: the page starts again, parsing it whole. */
   | { kind: 'not-line-layout' }
-  | { kind: 'failed'; message: string };
+  | { kind: 'failed'; message: string }
+  /** Not sent by the Worker but said of it, by the page: it never started (its script could not load). */
+  | { kind: 'unavailable'; message: string };
 
 /** Slices the checker may run ahead of the writer: both cores busy, and memory bounded. */
 export const SLICES_AHEAD = 4;

@@ -7,7 +7,7 @@ import type { FoldSegment } from '../store/fold-columns';
 import { fromColumn } from '../store/text-column';
 import { storageFailure } from '../store/event-store';
 import { DEFAULT_SNAPSHOT_EVERY } from '../store/snapshot-state';
-import { checkedSlices, type CheckPlace } from './checked-slices';
+import { CheckerUnavailable, checkedSlices, type CheckPlace } from './checked-slices';
 import type { CheckedSlice } from './import-check';
 import { NotLineLayout } from './import-source';
 
@@ -162,14 +162,25 @@ export async function importLedger(db: LedgerDb, source: string | Blob, options:
   try {
     let result: ImportResult;
     try {
-      result = await run(db, source, options, false);
+      result = await runAnyLayout(db, source, options);
     } catch (error) {
-      if (!(error instanceof NotLineLayout)) throw error;
-      result = await run(db, source, options, true);
+      // A Worker whose script cannot load (a policy, a cache without it) costs responsiveness, not the import.
+      if (!(error instanceof CheckerUnavailable)) throw error;
+      result = await runAnyLayout(db, source, { ...options, checkIn: 'thread' });
     }
     options.onProgress?.({ phase: 'done', done: result.events, total: result.events });
     return result;
   } catch (error) {
     throw storageFailure(error);
+  }
+}
+
+/** Streams a file laid out one event per line; any other valid layout is parsed whole. */
+async function runAnyLayout(db: LedgerDb, source: string | Blob, options: ImportOptions): Promise<ImportResult> {
+  try {
+    return await run(db, source, options, false);
+  } catch (error) {
+    if (!(error instanceof NotLineLayout)) throw error;
+    return run(db, source, options, true);
   }
 }

@@ -17,7 +17,7 @@ import { offlineState, recordRequests, serviceWorkerControls, watchCsp } from '.
 
 const session = useBrowser();
 
-it('starts and works fully with no network once installed, then comes back online with nothing lost', async () => {
+it('starts and works fully with no network once installed, import included, then comes back online with nothing lost', async () => {
   const context = await newContext(session.browser);
   const requests = recordRequests(context);
   const violations = await watchCsp(context);
@@ -46,6 +46,18 @@ it('starts and works fully with no network once installed, then comes back onlin
   await textContaining(ledgerThen.getByRole('status'), 'After event 6 of 6');
   await page.getByRole('region', { name: 'One account, version by version' }).getByRole('img').waitFor();
   await screenshot(page, 'pwa-working-offline');
+
+  // An import checks its file in a Worker: that script, too, must come from the precache.
+  await goTo(page, 'Data');
+  const [exported] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export ledger' }).click()]);
+  const importPanel = page.getByRole('region', { name: 'Import' });
+  await importPanel.getByLabel('Ledger file (JSON)').setInputFiles(await exported.path());
+  await importPanel.getByRole('button', { name: 'Import', exact: true }).click();
+  const checker = page.waitForEvent('worker', { predicate: (worker) => worker.url().includes('import-worker'), timeout: 10_000 });
+  await page.getByRole('alertdialog', { name: 'Replace the current ledger?' }).getByRole('button', { name: 'Replace ledger' }).click();
+  // It ran: a Worker whose script failed to load would have left the page to check the file itself.
+  expect(await (await checker).evaluate(() => typeof self.postMessage)).toBe('function');
+  await textContaining(importPanel.getByRole('status'), 'Imported 6 events in 2 accounts.');
 
   await context.setOffline(false);
   await textContaining(offlineState(page), 'Ready to work offline');

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { exportLedger } from '../../src/app/export';
 import type { CheckPlace } from '../../src/app/checked-slices';
 import { importLedger, type ImportProgress } from '../../src/app/import';
@@ -158,6 +158,30 @@ describe('where an import is checked', () => {
       return { ...dump, meta: dump.meta!.map((row) => ({ ...(row as object), lastWrite: undefined })) };
     };
     expect(await withoutMark(copy)).toEqual(await withoutMark(reference));
+    expect(await exportLedger(copy.db, AT)).toBe(text);
+    expect(await verifyProjections(copy.db)).toEqual([]);
+  });
+
+  it('checks on the page\'s thread when the Worker cannot start, and imports the file all the same', async () => {
+    /** A Worker whose script never loads, as when a cache or a policy keeps it out. */
+    class UnloadableWorker {
+      onmessage: ((event: MessageEvent) => void) | null = null;
+      onerror: ((event: Partial<ErrorEvent>) => void) | null = null;
+      constructor() {
+        setTimeout(() => this.onerror?.({ message: 'the script could not be loaded', preventDefault: () => undefined }));
+      }
+      postMessage(): void {}
+      terminate(): void {}
+    }
+    const source = await mixedLedger();
+    const text = await exportLedger(source.db, AT);
+    const copy = await ledgers.open();
+    vi.stubGlobal('Worker', UnloadableWorker);
+    try {
+      await expect(importLedger(copy.db, text, { checkIn: 'worker' })).resolves.toEqual({ events: 14, accounts: 3 });
+    } finally {
+      vi.unstubAllGlobals();
+    }
     expect(await exportLedger(copy.db, AT)).toBe(text);
     expect(await verifyProjections(copy.db)).toEqual([]);
   });
