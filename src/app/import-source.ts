@@ -47,7 +47,8 @@ function notJson(error: unknown): ImportError {
 /** What `EventReader.next()` answers while a file's next bytes are still on their way. */
 export const NEED_MORE = Symbol('need more');
 
-const BLOB_CHUNK = 4 * 2 ** 20;
+// Each read is a round trip to the browser's blob store: 16 MB reads cost half the time of 4 MB ones.
+const BLOB_CHUNK = 16 * 2 ** 20;
 
 /**
  * Yields the text of a string or a file line by line. Reading a file's next
@@ -59,6 +60,7 @@ class LineReader {
   private text = '';
   private at = 0;
   private offset = 0;
+  private ahead: Promise<ArrayBuffer> | null = null;
   private readonly decoder = new TextDecoder();
 
   constructor(private readonly source: string | Blob) {
@@ -84,11 +86,19 @@ class LineReader {
   }
 
   async fill(): Promise<void> {
-    const blob = this.source as Blob;
-    const bytes = await blob.slice(this.offset, this.offset + BLOB_CHUNK).arrayBuffer();
+    const bytes = await (this.ahead ?? this.read(this.offset));
     this.offset += BLOB_CHUNK;
+    // The next chunk is on its way while this one is parsed and checked.
+    this.ahead = this.ended ? null : this.read(this.offset);
     this.text = this.text.slice(this.at) + this.decoder.decode(bytes, { stream: !this.ended });
     this.at = 0;
+  }
+
+  private read(offset: number): Promise<ArrayBuffer> {
+    const chunk = (this.source as Blob).slice(offset, offset + BLOB_CHUNK).arrayBuffer();
+    // Read ahead of need: an import that fails meanwhile never awaits it.
+    chunk.catch(() => undefined);
+    return chunk;
   }
 }
 

@@ -38,6 +38,8 @@ export interface ImportResult {
 
 /** Events one import record holds: IndexedDB pays per record, and a stream's tail stays a short read. */
 export const IMPORT_RECORD_EVENTS = 256;
+/** Command buckets written per request at the end of an import. */
+const COMMAND_BATCH = 64;
 
 /** Turns checked slices into commit records, snapshots and read models. */
 class ImportWriter {
@@ -93,7 +95,8 @@ class ImportWriter {
     if (this.segments.length) writes.push(this.db.folds.bulkAdd(this.segments.splice(0)));
     if (this.snapshots.length) writes.push(this.db.snapshots.bulkAdd(this.snapshots.splice(0)));
     if (final) {
-      writes.push(this.db.commandBuckets.bulkAdd(this.commands.records()));
+      // A batch at a time, each in a task of its own: the page keeps responding while a million ids are stored.
+      for (const batch of this.commands.batches(COMMAND_BATCH)) await this.db.commandBuckets.bulkAdd(batch);
       // A new write mark: a tab's Ledger trusts its cached aggregates only while the head carries the mark it left.
       writes.push(this.db.meta.put({ key: 'log', position: final.position, lastAt: final.lastAt, lastWrite: `#import-${crypto.randomUUID()}`, imported: true }));
     }

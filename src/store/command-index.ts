@@ -58,8 +58,12 @@ export class CommandBuckets {
     this.last = { id: commandId, streamId, bucket, row: bucket.ids.length - 1 };
   }
 
-  records(): CommandBucket[] {
-    return [...this.buckets.values()].map((bucket) => ({ ...bucket, ids: toColumn(bucket.ids), streams: toColumn(bucket.streams) }));
+  /** The buckets as they are stored, `size` at a time: an import's million ids written at once would hold the page up. */
+  *batches(size: number): Generator<CommandBucket[]> {
+    const buckets = [...this.buckets.values()];
+    for (let i = 0; i < buckets.length; i += size) {
+      yield buckets.slice(i, i + size).map((bucket) => ({ ...bucket, ids: toColumn(bucket.ids), streams: toColumn(bucket.streams) }));
+    }
   }
 }
 
