@@ -115,7 +115,7 @@ const rows = [
   ['import (validate, write, project)', importMs, 'ms', `${(rawMs / importMs).toFixed(2)}× ceiling`, '< 5000 ms, ≥ 0.5× ceiling'],
   ['  longest main-thread stall during import', median(imports.map((r) => r.longestStallMs)), 'ms', '', 'responsive'],
   ['  page JS heap growth during import', median(imports.map((r) => r.heapGrowthMb ?? NaN)), 'MB', `file ${generated.megabytes.toFixed(0)} MB`, 'bounded'],
-  ['  checker Worker JS heap, peak (holds its copy of the file text)', median(imports.map((r) => r.workerHeapPeakMb ?? NaN)), 'MB', '', 'bounded'],
+  ['  checker Worker JS heap, peak', median(imports.map((r) => r.workerHeapPeakMb ?? NaN)), 'MB', '', 'bounded'],
   ['  the check alone, on one thread (the Worker\'s share)', median(checks), 'ms', `${Math.round(events / (median(checks) / 1000)).toLocaleString('en')} ev/s`, ''],
   ['export', median(exports), 'ms', `${(rawMs / median(exports)).toFixed(2)}× ceiling`, '< 3000 ms'],
   ['rebuild projections', median(rebuilds), 'ms', `${Math.round(events / (median(rebuilds) / 1000)).toLocaleString('en')} ev/s`, '≥ 500,000 ev/s'],
