@@ -38,8 +38,8 @@ export interface ImportResult {
 
 /** Events one import record holds: IndexedDB pays per record, and a stream's tail stays a short read. */
 export const IMPORT_RECORD_EVENTS = 256;
-/** Command buckets written per request at the end of an import. */
-const COMMAND_BATCH = 64;
+/** Commit records or command buckets written per request at the end of an import. */
+const RECORD_BATCH = 64;
 
 /** Turns checked slices into commit records, snapshots and read models. */
 class ImportWriter {
@@ -81,30 +81,43 @@ class ImportWriter {
     this.snapshots.push(...snapshots);
   }
 
-  /** Writes every record that can no longer grow, plus finished read-model pieces. */
-  async flush(final: { position: number; lastAt: string } | null): Promise<void> {
+  /** Writes what the slices so far have finished: full records, segments, snapshots, read-model pieces. */
+  async flush(): Promise<void> {
+    const done = this.takeDone(false);
+    // Issued together: IndexedDB answers in order, one wait instead of four.
+    await Promise.all([
+      done.length && this.db.commits.bulkAdd(done),
+      this.segments.length && this.db.folds.bulkAdd(this.segments.splice(0)),
+      this.snapshots.length && this.db.snapshots.bulkAdd(this.snapshots.splice(0)),
+      this.projector.writeBuild(this.builder, null),
+    ]);
+  }
+
+  /**
+   * After the last slice: every stream's last record and every command id, a
+   * batch per task so the page keeps responding, then the log's head, then
+   * that the read models reach its end.
+   */
+  async finish(end: { position: number; lastAt: string }): Promise<void> {
+    await this.flush();
+    const rest = this.takeDone(true);
+    for (let i = 0; i < rest.length; i += RECORD_BATCH) await this.db.commits.bulkAdd(rest.slice(i, i + RECORD_BATCH));
+    for (const batch of this.commands.batches(RECORD_BATCH)) await this.db.commandBuckets.bulkAdd(batch);
+    // A new write mark: a tab's Ledger trusts its cached aggregates only while the head carries the mark it left.
+    await this.db.meta.put({ key: 'log', position: end.position, lastAt: end.lastAt, lastWrite: `#import-${crypto.randomUUID()}`, imported: true });
+    await this.projector.writeBuild(this.builder, { position: end.position });
+  }
+
+  /** The records that can no longer grow (all of them at the end), no longer kept. */
+  private takeDone(all: boolean): CommitRecord[] {
     const done: CommitRecord[] = [];
     const growing: CommitRecord[] = [];
     for (const record of this.ready) {
-      const finished = final || record.events.length >= IMPORT_RECORD_EVENTS || this.open.get(record.streamId) !== record;
+      const finished = all || record.events.length >= IMPORT_RECORD_EVENTS || this.open.get(record.streamId) !== record;
       (finished ? done : growing).push(record);
     }
     this.ready = growing;
-    const writes: Promise<unknown>[] = [];
-    if (done.length) writes.push(this.db.commits.bulkAdd(done));
-    if (this.segments.length) writes.push(this.db.folds.bulkAdd(this.segments.splice(0)));
-    if (this.snapshots.length) writes.push(this.db.snapshots.bulkAdd(this.snapshots.splice(0)));
-    if (final) {
-      // A batch at a time, each in a task of its own: the page keeps responding while a million ids are stored.
-      for (const batch of this.commands.batches(COMMAND_BATCH)) await this.db.commandBuckets.bulkAdd(batch);
-      // A new write mark: a tab's Ledger trusts its cached aggregates only while the head carries the mark it left.
-      writes.push(this.db.meta.put({ key: 'log', position: final.position, lastAt: final.lastAt, lastWrite: `#import-${crypto.randomUUID()}`, imported: true }));
-    }
-    // Issued together: IndexedDB answers in order. The last flush first writes the whole log, then records
-    // that the read models reach its end.
-    const log = Promise.all(writes);
-    if (final) await log;
-    await Promise.all([log, this.projector.writeBuild(this.builder, final && { position: final.position })]);
+    return done;
   }
 }
 
@@ -136,7 +149,7 @@ async function run(database: LedgerDb, source: string | Blob, options: ImportOpt
         writer.add(slice);
         // IndexedDB writes a slice while the next one is checked: one flush in flight at a time.
         await flushing;
-        flushing = writer.flush(null);
+        flushing = writer.flush();
         // Awaited at the next slice; if the file turns out bad first, the transaction's abort reports the outcome.
         flushing.catch(() => undefined);
         onProgress?.({ phase: 'reading', done: slice.segment.start + slice.segment.versions.length - 1, total });
@@ -145,7 +158,7 @@ async function run(database: LedgerDb, source: string | Blob, options: ImportOpt
       if (signal?.aborted) throw cancelled();
       const { events, accounts, lastAt } = slices.summary();
       onProgress?.({ phase: 'writing', done: events, total });
-      await writer.flush({ position: events, lastAt });
+      await writer.finish({ position: events, lastAt });
       return { events, accounts };
     } finally {
       slices.close();
