@@ -1,4 +1,5 @@
 import { type CheckSummary, type CheckedSlice, SliceChecker, importErrorFrom } from './import-check';
+import { assertNever } from '../domain/errors';
 import { type FromChecker, type ToChecker } from './import-protocol';
 import { NEED_MORE, NotLineLayout } from './import-source';
 
@@ -67,7 +68,7 @@ class WorkerSlices implements CheckedSlices {
   private readonly inbox: FromChecker[] = [];
   private waiting: ((message: FromChecker) => void) | null = null;
   private ended: CheckSummary | null = null;
-  private heard = false;
+  private started = false;
 
   constructor(
     source: string | Blob,
@@ -76,14 +77,17 @@ class WorkerSlices implements CheckedSlices {
     private readonly wait: Wait,
   ) {
     this.worker.onmessage = (event: MessageEvent<FromChecker>) => {
-      this.heard = true;
-      this.deliver(event.data);
+      if (event.data.kind === 'ready') this.started = true;
+      else this.deliver(event.data);
     };
     this.worker.onerror = (event) => {
       event.preventDefault();
       const message = event.message || 'the import checker stopped';
-      this.deliver({ kind: this.heard ? 'failed' : 'unavailable', message });
+      // Only a script that never ran is "unavailable": a checker that fails later (out of memory on a huge
+      // file) must not hand its file to the page's thread.
+      this.deliver({ kind: this.started ? 'failed' : 'unavailable', message });
     };
+    this.worker.onmessageerror = () => this.deliver({ kind: 'failed', message: 'a checked slice could not be read' });
     this.post({ kind: 'start', source, whole, snapshotEvery });
   }
 
@@ -110,8 +114,13 @@ class WorkerSlices implements CheckedSlices {
         throw new Error(`The import could not be checked: ${message.message}`);
       case 'unavailable':
         throw new CheckerUnavailable(message.message);
-      default:
+      case 'ready':
+      case 'header':
+      case 'slice':
+      case 'end':
         return message;
+      default:
+        return assertNever(message, 'message from the import checker');
     }
   }
 

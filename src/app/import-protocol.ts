@@ -6,8 +6,10 @@ export type ToChecker =
   /** The page took a slice: the checker may send one more. */
   | { kind: 'taken' };
 
-/** What the import Worker answers, in this order: a header, slices, then an end or a refusal. */
+/** What the import Worker answers, in this order: ready, a header, slices, then an end or a refusal. */
 export type FromChecker =
+  /** The Worker's script runs: a failure from here on is the checker's, not a Worker that could not start. */
+  | { kind: 'ready' }
   | { kind: 'header'; total: number | null }
   | { kind: 'slice'; slice: CheckedSlice }
   | { kind: 'end'; summary: CheckSummary }

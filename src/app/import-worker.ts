@@ -32,6 +32,8 @@ async function check(source: string | Blob, whole: boolean, snapshotEvery: numbe
   send({ kind: 'end', summary: checker.summary() });
 }
 
+send({ kind: 'ready' });
+
 scope.onmessage = (event: MessageEvent<ToChecker>) => {
   const message = event.data;
   if (message.kind === 'taken') {

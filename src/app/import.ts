@@ -123,6 +123,16 @@ class ImportWriter {
 
 const cancelled = () => new ImportError('IMPORT_CANCELLED', 'The import was cancelled; the ledger is unchanged.');
 
+/** Rejects with IMPORT_CANCELLED once the signal aborts (at once when it already has). */
+function cancelledBy(signal: AbortSignal): Promise<never> {
+  const rejected = new Promise<never>((_, reject) => {
+    if (signal.aborted) reject(cancelled());
+    else signal.addEventListener('abort', () => reject(cancelled()), { once: true });
+  });
+  rejected.catch(() => undefined);
+  return rejected;
+}
+
 async function run(database: LedgerDb, source: string | Blob, options: ImportOptions, whole: boolean): Promise<ImportResult> {
   const { onProgress, signal } = options;
   // Tables bound to the transaction: the slices' writes overlap the checking of the next slice, and must not
@@ -139,7 +149,9 @@ async function run(database: LedgerDb, source: string | Blob, options: ImportOpt
       }
       await Promise.all(db.writeTables.map((table) => table.clear()));
     }
-    const slices = checkedSlices(source, whole, options.snapshotEvery ?? DEFAULT_SNAPSHOT_EVERY, (promise) => waitInTransaction(tx, promise), options.checkIn);
+    // Every wait for the checker also ends at a cancel: a Worker can take a while to send its next slice.
+    const wait = <T>(promise: Promise<T>) => waitInTransaction(tx, signal ? Promise.race([promise, cancelledBy(signal)]) : promise);
+    const slices = checkedSlices(source, whole, options.snapshotEvery ?? DEFAULT_SNAPSHOT_EVERY, wait, options.checkIn);
     try {
       const { total } = await slices.start();
       const writer = new ImportWriter(db);

@@ -97,9 +97,29 @@ if (import.meta.env.PROD) Dexie.debug = false;
  * Keeps `tx` alive until `promise` settles, as Dexie.waitFor does for the
  * transaction of the current zone; this one holds wherever the zone was lost.
  * (Dexie's Transaction has the method; its typings list only the static one.)
+ * waitFor hands the outcome over from its keep-alive requests, which stop once
+ * the transaction has failed: a failed transaction ends the wait itself, with
+ * its own error, or the wait would never end.
  */
 export function waitInTransaction<T>(tx: Transaction, promise: Promise<T>): Promise<T> {
-  return (tx as Transaction & { waitFor<U>(promise: PromiseLike<U>): Promise<U> }).waitFor(promise);
+  const kept = (tx as Transaction & { waitFor<U>(promise: PromiseLike<U>): Promise<U> }).waitFor(promise);
+  return Promise.race([kept, failureOf(tx)]);
+}
+
+const failures = new WeakMap<Transaction, Promise<never>>();
+
+function failureOf(tx: Transaction): Promise<never> {
+  let failure = failures.get(tx);
+  if (!failure) {
+    failure = new Promise<never>((_, reject) => {
+      const native = tx.idbtrans;
+      native.addEventListener('abort', () => reject(native.error ?? new DOMException('The transaction was aborted.', 'AbortError')));
+    });
+    // Most transactions end well, or fail while nobody waits: neither is an unhandled rejection.
+    failure.catch(() => undefined);
+    failures.set(tx, failure);
+  }
+  return failure;
 }
 
 export type LedgerDbOptions = NonNullable<ConstructorParameters<typeof Dexie>[1]> & { timelineEvery?: number };
@@ -150,6 +170,10 @@ export class LedgerDb extends Dexie {
     this.version(3).stores({ commands: null });
     // The fold columns of imported events, in position order (see FoldSegment).
     this.version(4).stores({ folds: 'start' });
+    // No table changes: the columnar records (fold segments, journal windows, command buckets) now keep each text
+    // column as one string, which an older release cannot read. Moving the version closes its open tabs, which
+    // then ask the person to reload.
+    this.version(5).stores({});
   }
 
   /** Set on a view from `bound`: its tables belong to one transaction. */

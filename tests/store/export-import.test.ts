@@ -162,28 +162,69 @@ describe('where an import is checked', () => {
     expect(await verifyProjections(copy.db)).toEqual([]);
   });
 
-  it('checks on the page\'s thread when the Worker cannot start, and imports the file all the same', async () => {
-    /** A Worker whose script never loads, as when a cache or a policy keeps it out. */
-    class UnloadableWorker {
-      onmessage: ((event: MessageEvent) => void) | null = null;
-      onerror: ((event: Partial<ErrorEvent>) => void) | null = null;
-      constructor() {
-        setTimeout(() => this.onerror?.({ message: 'the script could not be loaded', preventDefault: () => undefined }));
+  /** A stand-in for the checker's Worker: `behave` says what it does once asked to start. */
+  function stubWorker(behave: (worker: { onmessage: ((e: { data: unknown }) => void) | null; onerror: ((e: Partial<ErrorEvent>) => void) | null }) => void) {
+    return class {
+      onmessage: ((e: { data: unknown }) => void) | null = null;
+      onerror: ((e: Partial<ErrorEvent>) => void) | null = null;
+      onmessageerror: (() => void) | null = null;
+      terminated = false;
+      postMessage(message: { kind: string }): void {
+        if (message.kind === 'start') setTimeout(() => behave(this));
       }
-      postMessage(): void {}
-      terminate(): void {}
-    }
+      terminate(): void {
+        this.terminated = true;
+      }
+    };
+  }
+  const fails = (message: string) => ({ message, preventDefault: () => undefined });
+
+  async function importWith(worker: unknown, run: (copy: Ledger, text: string) => Promise<unknown>) {
     const source = await mixedLedger();
     const text = await exportLedger(source.db, AT);
     const copy = await ledgers.open();
-    vi.stubGlobal('Worker', UnloadableWorker);
+    vi.stubGlobal('Worker', worker);
     try {
-      await expect(importLedger(copy.db, text, { checkIn: 'worker' })).resolves.toEqual({ events: 14, accounts: 3 });
+      return { copy, text, outcome: await run(copy, text).then((value) => ({ value }), (error: unknown) => ({ error })) };
     } finally {
       vi.unstubAllGlobals();
     }
+  }
+
+  it('checks on the page\'s thread when the Worker cannot start, and imports the file all the same', async () => {
+    // A script that never loads, as when a cache or a policy keeps it out: an error before the checker ever ran.
+    const unloadable = stubWorker((worker) => worker.onerror?.(fails('the script could not be loaded')));
+
+    const { copy, text, outcome } = await importWith(unloadable, (ledger, file) => importLedger(ledger.db, file, { checkIn: 'worker' }));
+
+    expect(outcome).toEqual({ value: { events: 14, accounts: 3 } });
     expect(await exportLedger(copy.db, AT)).toBe(text);
     expect(await verifyProjections(copy.db)).toEqual([]);
+  });
+
+  it('fails with a clear error, and writes nothing, when the checker stops after it started', async () => {
+    const crashing = stubWorker((worker) => {
+      worker.onmessage?.({ data: { kind: 'ready' } });
+      worker.onerror?.(fails('out of memory'));
+    });
+
+    const { copy, outcome } = await importWith(crashing, (ledger, file) => importLedger(ledger.db, file, { checkIn: 'worker' }));
+
+    expect((outcome as { error: Error }).error.message).toBe('The import could not be checked: out of memory');
+    expect(await copy.store.meta()).toMatchObject({ position: 0 });
+  });
+
+  it('is cancelled while it waits for the checker, and writes nothing', async () => {
+    const silent = stubWorker((worker) => worker.onmessage?.({ data: { kind: 'ready' } }));
+    const cancel = new AbortController();
+
+    const { copy, outcome } = await importWith(silent, (ledger, file) => {
+      setTimeout(() => cancel.abort(), 50);
+      return importLedger(ledger.db, file, { checkIn: 'worker', signal: cancel.signal });
+    });
+
+    expect((outcome as { error: unknown }).error).toMatchObject({ code: 'IMPORT_CANCELLED' });
+    expect(await copy.store.meta()).toMatchObject({ position: 0 });
   });
 
   it.each(places)('refuses a bad event with the same error when checked in the %s', async (checkIn) => {
