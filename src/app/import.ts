@@ -3,6 +3,7 @@ import type { ProjectionBuilder } from '../projections/fold';
 import { Projector, fullBuilder } from '../projections/projector';
 import { waitInTransaction, type CommitRecord, type LedgerDb, type SnapshotRecord } from '../store/db';
 import { CommandBuckets } from '../store/command-index';
+import { CommandFilter } from '../store/command-filter';
 import type { FoldSegment } from '../store/fold-columns';
 import { fromColumn } from '../store/text-column';
 import { storageFailure } from '../store/event-store';
@@ -102,9 +103,12 @@ class ImportWriter {
     await this.flush();
     const rest = this.takeDone(true);
     for (let i = 0; i < rest.length; i += RECORD_BATCH) await this.db.commits.bulkAdd(rest.slice(i, i + RECORD_BATCH));
-    for (const batch of this.commands.batches(RECORD_BATCH)) await this.db.commandBuckets.bulkAdd(batch);
+    const filter = CommandFilter.sizedFor(this.commands.size);
+    for (const batch of this.commands.batches(RECORD_BATCH, (id) => filter.add(id))) await this.db.commandBuckets.bulkAdd(batch);
     // A new write mark: a tab's Ledger trusts its cached aggregates only while the head carries the mark it left.
-    await this.db.meta.put({ key: 'log', position: end.position, lastAt: end.lastAt, lastWrite: `#import-${crypto.randomUUID()}`, imported: true });
+    const mark = `#import-${crypto.randomUUID()}`;
+    await this.db.commandFilters.add(filter.record(mark));
+    await this.db.meta.put({ key: 'log', position: end.position, lastAt: end.lastAt, lastWrite: mark, imported: true, importMark: mark });
     await this.projector.writeBuild(this.builder, { position: end.position });
   }
 

@@ -7,6 +7,7 @@ import { decideTransfer } from '../domain/transfer';
 import { PROJECTION_VERSION, Projector } from '../projections/projector';
 import { HISTORY_PAGE_SIZE, type AccountRow } from '../projections/rows';
 import { findImportedCommand } from '../store/command-index';
+import { CommandFilter } from '../store/command-filter';
 import { FoldColumnsBuilder, type FoldColumns } from '../store/fold-columns';
 import { toAmountString } from '../domain/money';
 import { LedgerDb, type LogMeta } from '../store/db';
@@ -109,6 +110,8 @@ export class Ledger {
    * aggregate and row is current.
    */
   private known: LogMeta | null = null;
+  /** The Bloom filter of the command ids of the import that wrote the log's command buckets. */
+  private importFilter: { mark: string; filter: CommandFilter } | null = null;
 
   constructor(
     readonly db: LedgerDb,
@@ -191,6 +194,7 @@ export class Ledger {
       this.known = read.head;
     }
     this.remember(accountId, { ...read.loaded, row: read.row });
+    await this.loadImportFilter(read.head);
   }
 
   async execute(command: LedgerCommand): Promise<CommandResult> {
@@ -239,9 +243,10 @@ export class Ledger {
    * runs again on the checked path.
    */
   private async executeAsExpected(command: LedgerCommand, { expected, touched, appends }: Plan): Promise<CommandResult> {
-    const committed = await this.transaction(this.scopeOf(expected, touched, appends), async (t) => {
+    const buckets = this.mayBeImported(expected, command.commandId);
+    const committed = await this.transaction(this.scopeOf(expected, touched, appends, buckets), async (t) => {
       const head = t.store.meta();
-      const imported = expected.imported ? findImportedCommand(t.db, command.commandId) : null;
+      const imported = buckets ? findImportedCommand(t.db, command.commandId) : null;
       const rows = [...touched.values()].map((a) => a.row);
       const staged = this.write(t, command, appends, touched, expected, rows).catch((error: unknown) => {
         throw isConflict(error) ? new NotAsExpected() : error;
@@ -262,10 +267,10 @@ export class Ledger {
    * and the rarely written ones are known from the plan: a new history page,
    * a snapshot or a ledger checkpoint each start at a multiple of a fixed count.
    */
-  private scopeOf(expected: LogMeta, touched: Map<string, CachedAccount>, appends: StreamAppend[]): Table[] {
+  private scopeOf(expected: LogMeta, touched: Map<string, CachedAccount>, appends: StreamAppend[], buckets: boolean): Table[] {
     const { commits, meta, accounts, commandBuckets, history, snapshots, ledgerCheckpoints } = this.db;
     const scope: Table[] = [commits, meta, accounts];
-    if (expected.imported) scope.push(commandBuckets);
+    if (buckets) scope.push(commandBuckets);
     const total = appends.reduce((n, a) => n + a.events.length, 0);
     const reaches = (from: number, count: number, every: number) => count > 0 && crossesSnapshotPoint(from - 1, from + count - 1, every);
     if (appends.some((a) => reaches(touched.get(a.streamId)!.row!.transactionCount, a.events.length, HISTORY_PAGE_SIZE))) scope.push(history);
@@ -302,7 +307,27 @@ export class Ledger {
       throw storageFailure(error);
     }
     this.commit(committed);
+    await this.loadImportFilter(committed.head);
     return committed.result;
+  }
+
+  /** Whether a command id may be one an import wrote: false only when this tab holds that import's filter and it says so. */
+  private mayBeImported(meta: LogMeta, commandId: string): boolean {
+    if (!meta.imported) return false;
+    const held = this.importFilter;
+    return !held || held.mark !== meta.importMark || held.filter.mightHave(commandId);
+  }
+
+  /** Reads the filter of the import the log's head names, once per import; without it, commands read the buckets. */
+  private async loadImportFilter(head: LogMeta): Promise<void> {
+    const mark = head.importMark;
+    if (!head.imported || mark === undefined || this.importFilter?.mark === mark) return;
+    try {
+      const filter = CommandFilter.from(await Dexie.ignoreTransaction(() => this.db.commandFilters.get(mark)));
+      if (filter) this.importFilter = { mark, filter };
+    } catch {
+      // A filter that cannot be read costs a bucket read per command, nothing more.
+    }
   }
 
   /**

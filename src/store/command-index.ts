@@ -58,11 +58,24 @@ export class CommandBuckets {
     this.last = { id: commandId, streamId, bucket, row: bucket.ids.length - 1 };
   }
 
-  /** The buckets as they are stored, `size` at a time: an import's million ids written at once would hold the page up. */
-  *batches(size: number): Generator<CommandBucket[]> {
+  /** Rows gathered: one per command and stream. */
+  get size(): number {
+    let rows = 0;
+    for (const bucket of this.buckets.values()) rows += bucket.ids.length;
+    return rows;
+  }
+
+  /**
+   * The buckets as they are stored, `size` at a time (an import's million ids
+   * written at once would hold the page up); `each` sees every id on the way.
+   */
+  *batches(size: number, each: (commandId: string) => void): Generator<CommandBucket[]> {
     const buckets = [...this.buckets.values()];
     for (let i = 0; i < buckets.length; i += size) {
-      yield buckets.slice(i, i + size).map((bucket) => ({ ...bucket, ids: toColumn(bucket.ids), streams: toColumn(bucket.streams) }));
+      yield buckets.slice(i, i + size).map((bucket) => {
+        bucket.ids.forEach(each);
+        return { ...bucket, ids: toColumn(bucket.ids), streams: toColumn(bucket.streams) };
+      });
     }
   }
 }

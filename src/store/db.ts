@@ -1,5 +1,6 @@
 import Dexie, { type Table, type Transaction } from 'dexie';
 import type { CommandBucket, CommandRef } from './command-index';
+import type { CommandFilterRecord } from './command-filter';
 import type { FoldColumns, FoldSegment } from './fold-columns';
 import type { AccountEventType, EventMetadata } from '../domain/events';
 import { TIMELINE_EVERY, type AccountRow, type HistoryPage, type JournalWindow, type LedgerCheckpoint } from '../projections/rows';
@@ -68,6 +69,8 @@ export interface LogMeta {
   lastWrite?: string;
   /** True once an import wrote hashed command buckets: a command's id must then be looked up there too. */
   imported?: boolean;
+  /** The write mark of the import that wrote them, which also keys the Bloom filter of its command ids. */
+  importMark?: string;
   /** How far the read models have folded the log, and with which projection code (absent: never built). */
   projections?: { position: number; version: number };
 }
@@ -135,6 +138,7 @@ export class LedgerDb extends Dexie {
   journal!: Table<JournalWindow, number>;
   checkpoints!: Table<ProjectionCheckpoint, string>;
   folds!: Table<FoldSegment, number>;
+  commandFilters!: Table<CommandFilterRecord, string>;
 
   /** Positions between two ledger checkpoints (time travel replays at most about this many events). */
   readonly timelineEvery: number;
@@ -174,6 +178,8 @@ export class LedgerDb extends Dexie {
     // column as one string, which an older release cannot read. Moving the version closes its open tabs, which
     // then ask the person to reload.
     this.version(5).stores({});
+    // A Bloom filter of an import's command ids, so a new command need not read the buckets (see CommandFilter).
+    this.version(6).stores({ commandFilters: 'mark' });
   }
 
   /** Set on a view from `bound`: its tables belong to one transaction. */
@@ -204,6 +210,7 @@ export class LedgerDb extends Dexie {
       this.journal,
       this.checkpoints,
       this.folds,
+      this.commandFilters,
     ];
   }
 }

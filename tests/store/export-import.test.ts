@@ -6,6 +6,8 @@ import type { Ledger } from '../../src/app/ledger';
 import { LedgerQueries } from '../../src/app/queries';
 import { ImportError } from '../../src/domain/errors';
 import { verifyProjections } from '../../src/projections/verify';
+import { bucketOf } from '../../src/store/command-index';
+import { CommandFilter } from '../../src/store/command-filter';
 import { fromColumn } from '../../src/store/text-column';
 import { deposit, open } from '../support/ledger';
 import { dumpDb, runMixedHistory, useLedgers } from '../support/store';
@@ -98,6 +100,31 @@ describe('importing an export into an empty ledger', () => {
     expect(retried.events).toEqual(await source.store.eventsOfCommand(firstEvent!.metadata.commandId));
   });
 
+  it('decides a new command without reading the command buckets once it holds the import\'s filter of command ids', async () => {
+    const source = await mixedLedger();
+    const copy = await ledgers.open();
+    await importLedger(copy.db, await exportLedger(source.db, AT));
+    await copy.execute(deposit('alice', '1'));
+    const { importMark } = await copy.store.meta();
+    const filter = CommandFilter.from(await copy.db.commandFilters.get(importMark!))!;
+    const [firstEvent] = await source.store.readAll(1, 1);
+    expect(filter.mightHave(firstEvent!.metadata.commandId)).toBe(true);
+    // Buckets that throw when read: a command that reads them fails.
+    const buckets = await copy.db.commandBuckets.toArray();
+    await copy.db.commandBuckets.toCollection().modify((bucket) => void (bucket.ids = 42 as unknown as string));
+    // A new id that lands in a stored bucket, so reading its bucket would throw, and that the filter rules out.
+    const stored = new Set(buckets.map((b) => b.bucket));
+    const fresh = Array.from({ length: 20_000 }, (_, i) => `fresh-${i}`).find((id) => stored.has(bucketOf(id)) && !filter.mightHave(id))!;
+    expect(fresh).toBeDefined();
+
+    const { events } = await copy.execute({ ...deposit('alice', '1'), commandId: fresh });
+
+    expect(events).toHaveLength(1);
+    await copy.db.commandBuckets.bulkPut(buckets);
+    const retried = await copy.execute({ ...deposit('alice', '1'), commandId: firstEvent!.metadata.commandId });
+    expect(retried.duplicate).toBe(true);
+  });
+
   it('still recognises imported command ids kept in the array columns an earlier release wrote', async () => {
     const source = await mixedLedger();
     const copy = await ledgers.open();
@@ -152,10 +179,14 @@ describe('where an import is checked', () => {
 
     await expect(importLedger(copy.db, text, { snapshotEvery: 3, checkIn })).resolves.toEqual({ events: 5_001, accounts: 1 });
 
-    // Only the write mark, fresh on every import, may differ.
+    // Only the write mark, fresh on every import (and naming its command filter), may differ.
     const withoutMark = async (ledger: Ledger) => {
       const dump = await dumpDb(ledger.db);
-      return { ...dump, meta: dump.meta!.map((row) => ({ ...(row as object), lastWrite: undefined })) };
+      return {
+        ...dump,
+        meta: dump.meta!.map((row) => ({ ...(row as object), lastWrite: undefined, importMark: undefined })),
+        commandFilters: dump.commandFilters!.map((row) => ({ ...(row as object), mark: undefined })),
+      };
     };
     expect(await withoutMark(copy)).toEqual(await withoutMark(reference));
     expect(await exportLedger(copy.db, AT)).toBe(text);
