@@ -154,7 +154,8 @@ async function run(database: LedgerDb, source: string | Blob, options: ImportOpt
       await Promise.all(db.writeTables.map((table) => table.clear()));
     }
     // Every wait for the checker also ends at a cancel: a Worker can take a while to send its next slice.
-    const wait = <T>(promise: Promise<T>) => waitInTransaction(tx, signal ? Promise.race([promise, cancelledBy(signal)]) : promise);
+    const cancel = signal && cancelledBy(signal);
+    const wait = <T>(promise: Promise<T>) => waitInTransaction(tx, cancel ? Promise.race([promise, cancel]) : promise);
     const slices = checkedSlices(source, whole, options.snapshotEvery ?? DEFAULT_SNAPSHOT_EVERY, wait, options.checkIn);
     try {
       const { total } = await slices.start();
