@@ -4,7 +4,7 @@ import { Projector, fullBuilder } from '../projections/projector';
 import { waitInTransaction, type CommitRecord, type LedgerDb, type SnapshotRecord } from '../store/db';
 import { CommandBuckets } from '../store/command-index';
 import { CommandFilter } from '../store/command-filter';
-import type { FoldSegment } from '../store/fold-columns';
+import { segmentRows, type FoldSegment } from '../store/fold-columns';
 import { fromColumn } from '../store/text-column';
 import { storageFailure } from '../store/event-store';
 import { DEFAULT_SNAPSHOT_EVERY } from '../store/snapshot-state';
@@ -59,7 +59,8 @@ class ImportWriter {
 
   add({ segment, snapshots, ...columns }: CheckedSlice): void {
     const { versions, start } = segment;
-    const streamIds = fromColumn(segment.streamIds);
+    const rows = segmentRows(segment);
+    const { streamIds } = rows;
     const texts = fromColumn(columns.texts);
     const commandIds = fromColumn(columns.commandIds);
     for (let i = 0; i < versions.length; i++) {
@@ -77,7 +78,7 @@ class ImportWriter {
       this.commands.add(commandIds[i]!, id, version);
     }
     // The read models fold the slice exactly as a rebuild folds the segment it is stored as.
-    this.builder.applySegment(segment);
+    this.builder.applySegment(segment, rows);
     this.segments.push(segment);
     this.snapshots.push(...snapshots);
   }

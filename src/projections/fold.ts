@@ -120,12 +120,7 @@ export class ProjectionBuilder {
     for (const row of seed) this.working.set(row.accountId, { row: { ...row }, money: null, text: row.balance });
   }
 
-  /**
-   * `balanceAfter`, when the caller already knows it (import replays the rules
-   * and has it), saves parsing and adding the amount a second time; its text
-   * with the currency's minor digits, when known too, saves formatting it.
-   */
-  apply(event: RecordedEvent, balanceAfter?: Money, balanceAfterText?: string): void {
+  apply(event: RecordedEvent): void {
     const movement = movementOf(event);
     this.step(
       {
@@ -140,8 +135,8 @@ export class ProjectionBuilder {
       (account) => {
         if (!movement) return;
         const before = balanceMoney(account);
-        account.money = balanceAfter ?? (movement.incoming ? before.plus(movement.amount) : before.minus(movement.amount));
-        account.text = balanceAfter && balanceAfterText ? balanceAfterText : null;
+        account.money = movement.incoming ? before.plus(movement.amount) : before.minus(movement.amount);
+        account.text = null;
       },
     );
   }
@@ -170,12 +165,12 @@ export class ProjectionBuilder {
     );
   }
 
-  /** Every event of a fold segment, in order (see FoldSegment). */
-  applySegment(segment: FoldSegment): void {
+  /** Every event of a fold segment, in order (see FoldSegment); `rows`, when the caller has split them already. */
+  applySegment(segment: FoldSegment, rows = segmentRows(segment)): void {
     const opened = new Map(segment.opened.map(([row, ownerName, currency]) => [row, { ownerName, currency }]));
     const closed = new Map(segment.closed);
     const { versions, kinds, start } = segment;
-    const { streamIds, ats, balances } = segmentRows(segment);
+    const { streamIds, ats, balances } = rows;
     for (let i = 0; i < streamIds.length; i++) {
       const kind = kinds[i] as Kind;
       this.step(
