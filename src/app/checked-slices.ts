@@ -1,7 +1,7 @@
-import { type CheckSummary, type CheckedSlice, SliceChecker, importErrorFrom } from './import-check';
+import { type CheckSummary, type CheckedSlice, SliceChecker, type Wait, importErrorFrom } from './import-check';
 import { assertNever } from '../domain/errors';
 import { type FromChecker, type ToChecker } from './import-protocol';
-import { NEED_MORE, NotLineLayout } from './import-source';
+import { NotLineLayout } from './import-source';
 
 /**
  * The checked slices of an import file, as the writer takes them inside its
@@ -23,8 +23,6 @@ export type CheckPlace = 'worker' | 'thread';
 /** The checker's Worker could not start; the same file can still be checked on the page's thread. */
 export class CheckerUnavailable extends Error {}
 
-/** Waits for a promise while keeping the import's transaction alive (see waitInTransaction). */
-export type Wait = <T>(promise: Promise<T>) => Promise<T>;
 
 /** A Worker where the platform has one (browsers), else the same checker on this thread (Node's tests). */
 export function checkedSlices(source: string | Blob, whole: boolean, snapshotEvery: number, wait: Wait, place?: CheckPlace): CheckedSlices {
@@ -38,21 +36,12 @@ class ThreadSlices implements CheckedSlices {
     private readonly wait: Wait,
   ) {}
 
-  async start(): Promise<{ total: number | null }> {
-    for (;;) {
-      const header = this.checker.start();
-      if (header !== NEED_MORE) return header;
-      // Reading a file is the one non-IndexedDB wait.
-      await this.wait(this.checker.fill());
-    }
+  start(): Promise<{ total: number | null }> {
+    return this.checker.readHeader(this.wait);
   }
 
-  async next(): Promise<CheckedSlice | null> {
-    for (;;) {
-      const slice = this.checker.next();
-      if (slice !== NEED_MORE) return slice;
-      await this.wait(this.checker.fill());
-    }
+  next(): Promise<CheckedSlice | null> {
+    return this.checker.readSlice(this.wait);
   }
 
   summary(): CheckSummary {

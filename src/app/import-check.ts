@@ -26,6 +26,9 @@ export interface CheckedSlice {
   snapshots: SnapshotRecord[];
 }
 
+/** Waits for the file's next bytes: inside the import's transaction, in a way that keeps it alive. */
+export type Wait = <T>(promise: Promise<T>) => Promise<T>;
+
 /** What the whole file came to, once its last event was checked. */
 export interface CheckSummary {
   events: number;
@@ -74,9 +77,9 @@ function storedText(event: RecordedEvent, raw: unknown, line: string | undefined
 /**
  * Reads an export and checks it a slice at a time: every event validated and
  * the rules replayed in order, so the first bad event throws its ImportError.
- * Synchronous but for `fill`, which brings the file's next bytes: the same
- * checker runs in a Worker or, where there is none, inside the import's
- * transaction (which then awaits `fill` through Dexie.waitFor).
+ * The only waits are for the file's next bytes, through the `wait` it is
+ * given: the same checker runs in a Worker or, where there is none, inside
+ * the import's transaction (whose `wait` keeps the transaction alive).
  */
 export class SliceChecker {
   private readonly reader: EventReader;
@@ -92,19 +95,23 @@ export class SliceChecker {
     this.reader = new EventReader(source, whole);
   }
 
-  /** Reads the header: the event count the file gives, or NEED_MORE when `fill` must come first. */
-  start(): { total: number | null } | typeof NEED_MORE {
-    if (this.reader.start() === NEED_MORE) return NEED_MORE;
+  /** The event count the file's header gives, reading the file as far as the header. */
+  async readHeader(wait: Wait): Promise<{ total: number | null }> {
+    while (this.reader.start() === NEED_MORE) await wait(this.reader.fill());
     const { eventCount } = this.reader.document;
     return { total: typeof eventCount === 'number' ? eventCount : null };
   }
 
-  fill(): Promise<void> {
-    return this.reader.fill();
+  /** The next checked slice, reading the file as far as it needs; null after the last one, once the file as a whole has been checked too. */
+  async readSlice(wait: Wait): Promise<CheckedSlice | null> {
+    for (;;) {
+      const slice = this.next();
+      if (slice !== NEED_MORE) return slice;
+      await wait(this.reader.fill());
+    }
   }
 
-  /** The next checked slice; null after the last one, once the file as a whole has been checked too. */
-  next(): CheckedSlice | null | typeof NEED_MORE {
+  private next(): CheckedSlice | null | typeof NEED_MORE {
     const raws = this.reader.next();
     if (raws === NEED_MORE) return NEED_MORE;
     if (raws === null) {

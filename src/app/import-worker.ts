@@ -4,7 +4,7 @@ import { ImportError } from '../domain/errors';
 import { importErrorParts, SliceChecker } from './import-check';
 import type { FromChecker, ToChecker } from './import-protocol';
 import { SLICES_AHEAD } from './import-protocol';
-import { NEED_MORE, NotLineLayout } from './import-source';
+import { NotLineLayout } from './import-source';
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
 const send = (message: FromChecker) => scope.postMessage(message);
@@ -12,19 +12,13 @@ const send = (message: FromChecker) => scope.postMessage(message);
 let credit = SLICES_AHEAD;
 let wake: (() => void) | null = null;
 
+/** In a Worker, waiting for the file's bytes is only waiting. */
+const wait = <T>(promise: Promise<T>) => promise;
+
 async function check(source: string | Blob, whole: boolean, snapshotEvery: number): Promise<void> {
   const checker = new SliceChecker(source, whole, snapshotEvery);
-  let header = checker.start();
-  while (header === NEED_MORE) {
-    await checker.fill();
-    header = checker.start();
-  }
-  send({ kind: 'header', total: header.total });
-  for (let slice = checker.next(); slice !== null; slice = checker.next()) {
-    if (slice === NEED_MORE) {
-      await checker.fill();
-      continue;
-    }
+  send({ kind: 'header', total: (await checker.readHeader(wait)).total });
+  for (let slice = await checker.readSlice(wait); slice !== null; slice = await checker.readSlice(wait)) {
     while (credit === 0) await new Promise<void>((resolve) => (wake = resolve));
     credit--;
     send({ kind: 'slice', slice });

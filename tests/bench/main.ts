@@ -56,8 +56,9 @@ const bench = {
   async checkOnly() {
     const { ms } = await timed(async () => {
       const checker = new SliceChecker(need().text, false, 100);
-      checker.start();
-      while (checker.next() !== null);
+      const wait = <T>(promise: Promise<T>) => promise;
+      await checker.readHeader(wait);
+      while ((await checker.readSlice(wait)) !== null);
     });
     return { ms };
   },
