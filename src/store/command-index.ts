@@ -5,12 +5,16 @@ import { fromColumn, toColumn, type TextColumn } from './text-column';
 export type CommandRef = [string, number, number];
 
 /**
- * The commands of an imported log, hashed into a fixed number of buckets:
- * an import of a million events writes a thousand records instead of a
- * million, and a lookup still reads one record.
+ * The commands of an imported log, hashed into a fixed number of buckets and
+ * stored a group of neighbouring buckets to a record: an import of a million
+ * events writes a hundred records instead of a million, and a lookup still
+ * reads one record.
  */
 export interface CommandBucket {
+  /** The group's first bucket. */
   bucket: number;
+  /** Buckets the record holds, from `bucket` on (absent: one, as earlier releases wrote them). */
+  span?: number;
   /** Columns, one row per (command, stream): columns copy much faster than many small objects. */
   ids: TextColumn | string[];
   /** Text columns since import writes them so; arrays as earlier releases wrote them. */
@@ -25,6 +29,21 @@ type OpenBucket = CommandBucket & { ids: string[]; streams: string[] };
 const rows = (column: TextColumn | string[]): string[] => (typeof column === 'string' ? fromColumn(column) : column);
 
 export const COMMAND_BUCKETS = 1024;
+/**
+ * Rows a stored group holds at least, where the import has enough: Chromium
+ * writes a record under 64 KiB into its LevelDB log, which costs far more in a
+ * large transaction than a larger record written as a file of its own (a
+ * million-event import's 1,024 buckets of ~26 KB cost ~2.5 s of the browser's
+ * CPU). A row is ~30 B, so a group of 4,096 rows is over 100 KB.
+ */
+const GROUP_ROWS = 4096;
+
+/** Buckets per stored group for an import of `rows` rows: a power of two, so groups tile the buckets. */
+export function groupSpan(rows: number): number {
+  let groups = 1;
+  while (groups < COMMAND_BUCKETS && groups * 2 * GROUP_ROWS <= rows) groups *= 2;
+  return COMMAND_BUCKETS / groups;
+}
 
 /** FNV-1a: a fast, well-spread string hash; only the bucket number depends on it. */
 export function bucketOf(commandId: string): number {
@@ -66,15 +85,30 @@ export class CommandBuckets {
   }
 
   /**
-   * The buckets as they are stored, `size` at a time (an import's million ids
-   * written at once would hold the page up); `each` sees every id on the way.
+   * The buckets as they are stored, in groups of `groupSpan(size)` buckets,
+   * `size` groups at a time (an import's million ids written at once would
+   * hold the page up); `each` sees every id on the way.
    */
   *batches(size: number, each: (commandId: string) => void): Generator<CommandBucket[]> {
-    const buckets = [...this.buckets.values()];
-    for (let i = 0; i < buckets.length; i += size) {
-      yield buckets.slice(i, i + size).map((bucket) => {
-        bucket.ids.forEach(each);
-        return { ...bucket, ids: toColumn(bucket.ids), streams: toColumn(bucket.streams) };
+    const span = groupSpan(this.size);
+    const groups: OpenBucket[][] = [];
+    for (const bucket of [...this.buckets.values()].sort((a, b) => a.bucket - b.bucket)) {
+      const group = groups[groups.length - 1];
+      if (group && Math.floor(group[0]!.bucket / span) === Math.floor(bucket.bucket / span)) group.push(bucket);
+      else groups.push([bucket]);
+    }
+    for (let i = 0; i < groups.length; i += size) {
+      yield groups.slice(i, i + size).map((group) => {
+        const ids = group.flatMap((bucket) => bucket.ids);
+        ids.forEach(each);
+        return {
+          bucket: group[0]!.bucket - (group[0]!.bucket % span),
+          span,
+          ids: toColumn(ids),
+          streams: toColumn(group.flatMap((bucket) => bucket.streams)),
+          firstVersions: group.flatMap((bucket) => bucket.firstVersions),
+          lastVersions: group.flatMap((bucket) => bucket.lastVersions),
+        };
       });
     }
   }
@@ -86,10 +120,12 @@ export async function findCommand(db: LedgerDb, commandId: string): Promise<Comm
   return appended?.commandRefs ?? imported;
 }
 
-/** Where an imported command's events are, from its hash bucket; null when no import carried it. */
+/** Where an imported command's events are, from the group that holds its hash bucket; null when no import carried it. */
 export async function findImportedCommand(db: LedgerDb, commandId: string): Promise<CommandRef[] | null> {
-  const bucket = await db.commandBuckets.get(bucketOf(commandId));
-  if (!bucket) return null;
+  const n = bucketOf(commandId);
+  // The group holding bucket n is the last one starting at or before it, if it reaches that far.
+  const bucket = await db.commandBuckets.where('bucket').belowOrEqual(n).last();
+  if (!bucket || n >= bucket.bucket + (bucket.span ?? 1)) return null;
   const refs: CommandRef[] = [];
   const streams = rows(bucket.streams);
   rows(bucket.ids).forEach((id, i) => {

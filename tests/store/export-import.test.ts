@@ -6,7 +6,7 @@ import type { Ledger } from '../../src/app/ledger';
 import { LedgerQueries } from '../../src/app/queries';
 import { ImportError } from '../../src/domain/errors';
 import { verifyProjections } from '../../src/projections/verify';
-import { bucketOf } from '../../src/store/command-index';
+import { COMMAND_BUCKETS, bucketOf, type CommandBucket } from '../../src/store/command-index';
 import { CommandFilter } from '../../src/store/command-filter';
 import { fromColumn } from '../../src/store/text-column';
 import { deposit, open } from '../support/ledger';
@@ -112,9 +112,9 @@ describe('importing an export into an empty ledger', () => {
     // Buckets that throw when read: a command that reads them fails.
     const buckets = await copy.db.commandBuckets.toArray();
     await copy.db.commandBuckets.toCollection().modify((bucket) => void (bucket.ids = 42 as unknown as string));
-    // A new id that lands in a stored bucket, so reading its bucket would throw, and that the filter rules out.
-    const stored = new Set(buckets.map((b) => b.bucket));
-    const fresh = Array.from({ length: 20_000 }, (_, i) => `fresh-${i}`).find((id) => stored.has(bucketOf(id)) && !filter.mightHave(id))!;
+    // A new id that lands in a stored group of buckets, so reading it would throw, and that the filter rules out.
+    const stored = (n: number) => buckets.some((b) => n >= b.bucket && n < b.bucket + (b.span ?? 1));
+    const fresh = Array.from({ length: 20_000 }, (_, i) => `fresh-${i}`).find((id) => stored(bucketOf(id)) && !filter.mightHave(id))!;
     expect(fresh).toBeDefined();
 
     const { events } = await copy.execute({ ...deposit('alice', '1'), commandId: fresh });
@@ -123,6 +123,39 @@ describe('importing an export into an empty ledger', () => {
     await copy.db.commandBuckets.bulkPut(buckets);
     const retried = await copy.execute({ ...deposit('alice', '1'), commandId: firstEvent!.metadata.commandId });
     expect(retried.duplicate).toBe(true);
+  });
+
+  it('still recognises imported command ids kept one bucket to a record, as an earlier release wrote them', async () => {
+    const source = await mixedLedger();
+    const copy = await ledgers.open();
+    await importLedger(copy.db, await exportLedger(source.db, AT));
+    const groups = await copy.db.commandBuckets.toArray();
+    expect(groups.every((group) => group.span === COMMAND_BUCKETS / groups.length)).toBe(true);
+    const single = new Map<number, CommandBucket & { ids: string[]; streams: string[] }>();
+    for (const group of groups) {
+      const streams = fromColumn(group.streams as string);
+      fromColumn(group.ids as string).forEach((id, i) => {
+        const n = bucketOf(id);
+        const bucket = single.get(n) ?? { bucket: n, ids: [], streams: [], firstVersions: [], lastVersions: [] };
+        single.set(n, bucket);
+        bucket.ids.push(id);
+        bucket.streams.push(streams[i]!);
+        bucket.firstVersions.push(group.firstVersions[i]!);
+        bucket.lastVersions.push(group.lastVersions[i]!);
+      });
+    }
+    await copy.db.commandBuckets.clear();
+    await copy.db.commandBuckets.bulkAdd([...single.values()]);
+    const reopened = await ledgers.connect(copy);
+    const events = await source.store.readAll();
+
+    for (const event of [events[0]!, events[events.length - 1]!]) {
+      const retried = await reopened.execute({ ...deposit('alice', '1'), commandId: event.metadata.commandId });
+      expect(retried.duplicate).toBe(true);
+      expect(retried.events).toEqual(await source.store.eventsOfCommand(event.metadata.commandId));
+    }
+    const { duplicate } = await reopened.execute({ ...deposit('alice', '1'), commandId: 'never-seen-before' });
+    expect(duplicate).toBe(false);
   });
 
   it('still recognises imported command ids kept in the array columns an earlier release wrote', async () => {

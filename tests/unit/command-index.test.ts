@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import { COMMAND_BUCKETS, CommandBuckets, bucketOf, groupSpan } from '../../src/store/command-index';
+import { fromColumn } from '../../src/store/text-column';
+
+describe('command buckets of an import', () => {
+  it('stores more, larger groups of buckets as an import grows, always tiling the 1,024 buckets', () => {
+    expect(groupSpan(0)).toBe(COMMAND_BUCKETS);
+    expect(groupSpan(8_191)).toBe(COMMAND_BUCKETS);
+    expect(groupSpan(8_192)).toBe(COMMAND_BUCKETS / 2);
+    expect(groupSpan(1_000_000)).toBe(8);
+    expect(groupSpan(10 ** 9)).toBe(1);
+  });
+
+  it('puts every command in the group that covers its bucket, with its stream and versions', () => {
+    const commands = new CommandBuckets();
+    for (let i = 0; i < 10_000; i++) commands.add(`cmd-${i}`, `acc-${i % 7}`, i + 1);
+    // A command's next event in the same stream extends its row instead of adding one.
+    commands.add('cmd-9999', `acc-${9_999 % 7}`, 10_001);
+    const seen: string[] = [];
+    const groups = [...commands.batches(1, (id) => seen.push(id))].flat();
+
+    expect(groups.map((g) => [g.bucket, g.span])).toEqual([
+      [0, 512],
+      [512, 512],
+    ]);
+    expect(seen).toHaveLength(10_000);
+    for (const group of groups) {
+      const ids = fromColumn(group.ids as string);
+      const streams = fromColumn(group.streams as string);
+      ids.forEach((id, row) => {
+        const i = Number(id.slice(4));
+        expect(bucketOf(id) - group.bucket).toBeGreaterThanOrEqual(0);
+        expect(bucketOf(id) - group.bucket).toBeLessThan(group.span!);
+        expect([streams[row], group.firstVersions[row]]).toEqual([`acc-${i % 7}`, i + 1]);
+        expect(group.lastVersions[row]).toBe(i === 9_999 ? 10_001 : i + 1);
+      });
+    }
+  });
+});
