@@ -82,7 +82,16 @@ export interface SnapshotRecord {
   position: number;
   at: string;
   state: unknown;
+  /**
+   * Later snapshots of the same stream, oldest first, kept in this record: an
+   * import writes a stream's snapshots a pack to a record (IndexedDB's cost is
+   * per record). The record's key is its first snapshot's version.
+   */
+  later?: SnapshotEntry[];
 }
+
+/** One snapshot inside a pack. */
+export type SnapshotEntry = Omit<SnapshotRecord, 'streamId' | 'later'>;
 
 export interface ProjectionCheckpoint {
   name: string;

@@ -1,7 +1,7 @@
 import Dexie from 'dexie';
 import type { AccountState } from '../domain/account';
 import { SNAPSHOT_SCHEMA_VERSION, deserializeState, serializeState } from './snapshot-state';
-import type { LedgerDb, SnapshotRecord } from './db';
+import type { LedgerDb, SnapshotEntry, SnapshotRecord } from './db';
 
 export { DEFAULT_SNAPSHOT_EVERY, SNAPSHOT_SCHEMA_VERSION, deserializeState, serializeState } from './snapshot-state';
 
@@ -30,10 +30,15 @@ export class SnapshotStore {
   ): Promise<{ version: number; state: AccountState; at: string } | null> {
     const range = () =>
       this.db.snapshots.where('[streamId+version]').between([streamId, Dexie.minKey], [streamId, maxVersion], true, true);
+    // A pack's key is its first snapshot's version, so the record starting at or before maxVersion may hold later ones.
     const usable = (record: SnapshotRecord | undefined) => {
-      if (!record || (maxAt !== undefined && record.at > maxAt)) return null;
-      const state = deserializeState(record, streamId);
-      return state && { version: record.version, state, at: record.at };
+      if (!record) return null;
+      for (const entry of entriesNewestFirst(record)) {
+        if (entry.version > maxVersion || (maxAt !== undefined && entry.at > maxAt)) continue;
+        const state = deserializeState({ streamId, ...entry }, streamId);
+        if (state) return { version: entry.version, state, at: entry.at };
+      }
+      return null;
     };
     // The newest one is almost always the answer; walk back only past a damaged, stale or too-late one.
     const newest = usable(await range().last());
@@ -46,5 +51,38 @@ export class SnapshotStore {
         found ??= usable(record);
       });
     return found;
+  }
+}
+
+function entriesNewestFirst({ later = [], ...first }: SnapshotRecord): SnapshotEntry[] {
+  return [first, ...later].reverse();
+}
+
+/** Snapshots a pack holds at most: a load reads one pack, and 32 states are a few KB. */
+export const SNAPSHOT_PACK = 32;
+
+/** Gathers an import's snapshots into packs of up to SNAPSHOT_PACK per stream, in version order. */
+export class SnapshotPacks {
+  private readonly open = new Map<string, SnapshotRecord & { later: SnapshotEntry[] }>();
+  private full: SnapshotRecord[] = [];
+
+  add({ streamId, later: _, ...entry }: SnapshotRecord): void {
+    const pack = this.open.get(streamId);
+    if (!pack) this.open.set(streamId, { streamId, ...entry, later: [] });
+    else if (pack.later.push(entry) + 1 === SNAPSHOT_PACK) {
+      this.full.push(pack);
+      this.open.delete(streamId);
+    }
+  }
+
+  /** The packs that can no longer grow; with `all`, every pack. */
+  take(all: boolean): SnapshotRecord[] {
+    const taken = this.full;
+    this.full = [];
+    if (all) {
+      taken.push(...this.open.values());
+      this.open.clear();
+    }
+    return taken;
   }
 }

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Ledger } from '../../src/app/ledger';
-import { SNAPSHOT_SCHEMA_VERSION } from '../../src/store/snapshots';
+import { exportLedger } from '../../src/app/export';
+import { importLedger } from '../../src/app/import';
+import { SNAPSHOT_PACK, SNAPSHOT_SCHEMA_VERSION } from '../../src/store/snapshots';
 import { deposit, open, transfer, withdraw } from '../support/ledger';
 import { replayPrefix, stateView, useLedgers } from '../support/store';
 
@@ -151,5 +153,45 @@ describe('a snapshot on demand', () => {
     await ledger.snapshot('nobody');
 
     expect(await ledger.db.snapshots.count()).toBe(0);
+  });
+});
+
+describe('snapshots an import writes', () => {
+  it('are packed per stream, and any version or time finds the newest one at or before it', async () => {
+    const source = await ledgers.open({ snapshotEvery: 0 });
+    await accountWithDeposits(source, 80);
+    const copy = await ledgers.open();
+    await importLedger(copy.db, await exportLedger(source.db, new Date('2026-12-01T00:00:00.000Z')), { snapshotEvery: 2 });
+    const stream = await copy.store.readStream('a');
+
+    const records = await copy.db.snapshots.toArray();
+    // 40 snapshots (versions 2, 4 … 80) in packs of SNAPSHOT_PACK, keyed by each pack's first version.
+    expect(records.map((r) => [r.version, 1 + (r.later?.length ?? 0)])).toEqual([
+      [2, SNAPSHOT_PACK],
+      [2 + 2 * SNAPSHOT_PACK, 40 - SNAPSHOT_PACK],
+    ]);
+    for (let version = 1; version <= 81; version++) {
+      const found = await copy.snapshots.latest('a', version);
+      const expected = version < 2 ? null : version - (version % 2);
+      expect(found?.version ?? null).toBe(expected);
+      if (found) expect(stateView(found.state)).toEqual(await replayPrefix(copy, 'a', found.version));
+    }
+    const at = stream[50 - 1]!.metadata.at;
+    expect((await copy.snapshots.latest('a', Number.MAX_SAFE_INTEGER, at))?.version).toBe(50);
+  });
+
+  it('skip a damaged snapshot inside a pack for the one before it', async () => {
+    const source = await ledgers.open({ snapshotEvery: 0 });
+    await accountWithDeposits(source, 9);
+    const copy = await ledgers.open();
+    await importLedger(copy.db, await exportLedger(source.db, new Date('2026-12-01T00:00:00.000Z')), { snapshotEvery: 3 });
+    const [pack] = await copy.db.snapshots.toArray();
+    expect(pack!.later!.map((s) => s.version)).toEqual([6, 9]);
+    await copy.db.snapshots.put({ ...pack!, later: [pack!.later![0]!, { ...pack!.later![1]!, state: { balance: 'lots' } }] });
+
+    const found = await copy.snapshots.latest('a');
+
+    expect(found?.version).toBe(6);
+    expect(stateView((await copy.loadAccount('a')).state)).toEqual(await replayPrefix(copy, 'a', 10));
   });
 });
