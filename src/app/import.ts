@@ -1,13 +1,14 @@
 import { ImportError } from '../domain/errors';
 import type { ProjectionBuilder } from '../projections/fold';
 import { Projector, fullBuilder } from '../projections/projector';
-import { waitInTransaction, type CommitRecord, type LedgerDb, type SnapshotRecord } from '../store/db';
+import { waitInTransaction, type CommitRecord, type LedgerDb } from '../store/db';
 import { CommandBuckets } from '../store/command-index';
 import { CommandFilter } from '../store/command-filter';
 import { segmentRows, type FoldSegment } from '../store/fold-columns';
 import { fromColumn } from '../store/text-column';
 import { storageFailure } from '../store/event-store';
 import { DEFAULT_SNAPSHOT_EVERY } from '../store/snapshot-state';
+import { SnapshotPacks } from '../store/snapshots';
 import { CheckerUnavailable, checkedSlices, type CheckPlace } from './checked-slices';
 import type { CheckedSlice } from './import-check';
 import { NotLineLayout } from './import-source';
@@ -38,22 +39,30 @@ export interface ImportResult {
 }
 
 /**
- * Events one import record holds. Chromium writes a value over 64 KiB as a file
- * of its own and a smaller one into its LevelDB log, and the second way costs
- * far more per byte in a large transaction (1M events of ~230 B as 256-event
- * records: 31 s; as 1,024-event records: 2.4 s; see README "Speed"). So an
- * import's records are large: ~1,024 lines of 100-300 B are well over 64 KiB.
+ * Text an import record closes at. Chromium writes a value over 64 KiB as a
+ * file of its own and a smaller one into its LevelDB log, and the second way
+ * costs far more per byte in a large transaction (1M events of ~230 B: as
+ * 256-event records, 31 s; as 1,024-event records, 2.4 s; see README "Speed").
  */
-export const IMPORT_RECORD_EVENTS = 1024;
-/** Commit records or command buckets written per request at the end of an import. */
-const RECORD_BATCH = 64;
+export const IMPORT_RECORD_BYTES = 256 * 1024;
+/** Text the growing records of all streams may hold together before those already over 64 KiB close early. */
+const OPEN_BYTES = 128 * 2 ** 20;
+const WRAPPED_BYTES = 72 * 1024;
+/** Text written per task at the end of an import, so that the page keeps responding. */
+const TASK_BYTES = 4 * 2 ** 20;
+/** Snapshot packs (a few KB each) and command-bucket groups (~200 KB) written per request at the end of an import. */
+const PACK_BATCH = 64;
+const GROUP_BATCH = 4;
+
+type OpenRecord = CommitRecord & { bytes: number };
 
 /** Turns checked slices into commit records, snapshots and read models. */
 class ImportWriter {
-  private readonly open = new Map<string, CommitRecord>();
-  private ready: CommitRecord[] = [];
+  private readonly open = new Map<string, OpenRecord>();
+  private openBytes = 0;
+  private closed: OpenRecord[] = [];
   private segments: FoldSegment[] = [];
-  private snapshots: SnapshotRecord[] = [];
+  private readonly snapshots = new SnapshotPacks();
   private readonly commands = new CommandBuckets();
   private readonly builder: ProjectionBuilder;
   private readonly projector: Projector;
@@ -73,62 +82,77 @@ class ImportWriter {
       const id = streamIds[i]!;
       const version = versions[i]!;
       let record = this.open.get(id);
-      if (!record || record.events.length >= IMPORT_RECORD_EVENTS) {
-        record = { streamId: id, version, lastVersion: version, position: start + i, positions: [], events: [] };
+      if (!record) {
+        record = { streamId: id, version, lastVersion: version, position: start + i, positions: [], events: [], bytes: 0 };
         this.open.set(id, record);
-        this.ready.push(record);
       }
-      record.events.push(texts[i]!);
+      const text = texts[i]!;
+      record.events.push(text);
       record.positions.push(start + i);
       record.lastVersion = version;
+      record.bytes += text.length;
+      this.openBytes += text.length;
+      if (record.bytes >= IMPORT_RECORD_BYTES) this.close(record);
       this.commands.add(commandIds[i]!, id, version);
+    }
+    // Many streams, each growing slowly: memory stays bounded, and what closes early is still over 64 KiB.
+    if (this.openBytes > OPEN_BYTES) {
+      for (const record of this.open.values()) {
+        if (record.bytes >= WRAPPED_BYTES) this.close(record);
+        if (this.openBytes <= OPEN_BYTES * 0.75) break;
+      }
     }
     // The read models fold the slice exactly as a rebuild folds the segment it is stored as.
     this.builder.applySegment(segment, rows);
     this.segments.push(segment);
-    this.snapshots.push(...snapshots);
+    for (const snapshot of snapshots) this.snapshots.add(snapshot);
+  }
+
+  private close(record: OpenRecord): void {
+    this.open.delete(record.streamId);
+    this.openBytes -= record.bytes;
+    this.closed.push(record);
+  }
+
+  /** Closed records up to TASK_BYTES of text (at least one): what one task serializes stays short. */
+  private takeClosed(): CommitRecord[] {
+    let bytes = 0;
+    let n = 0;
+    while (n < this.closed.length && (n === 0 || bytes + this.closed[n]!.bytes <= TASK_BYTES)) bytes += this.closed[n++]!.bytes;
+    return this.closed.splice(0, n).map(({ bytes: _, ...record }) => record);
   }
 
   /** Writes what the slices so far have finished: full records, segments, snapshots, read-model pieces. */
   async flush(): Promise<void> {
-    const done = this.takeDone(false);
+    const done = this.takeClosed();
+    const snapshots = this.snapshots.take(false);
     // Issued together: IndexedDB answers in order, one wait instead of four.
     await Promise.all([
       done.length && this.db.commits.bulkAdd(done),
       this.segments.length && this.db.folds.bulkAdd(this.segments.splice(0)),
-      this.snapshots.length && this.db.snapshots.bulkAdd(this.snapshots.splice(0)),
+      snapshots.length && this.db.snapshots.bulkAdd(snapshots),
       this.projector.writeBuild(this.builder, null),
     ]);
   }
 
   /**
-   * After the last slice: every stream's last record and every command id, a
+   * After the last slice: every stream's last record and snapshots, and every command id, a
    * batch per task so the page keeps responding, then the log's head, then
    * that the read models reach its end.
    */
   async finish(end: { position: number; lastAt: string }): Promise<void> {
     await this.flush();
-    const rest = this.takeDone(true);
-    for (let i = 0; i < rest.length; i += RECORD_BATCH) await this.db.commits.bulkAdd(rest.slice(i, i + RECORD_BATCH));
+    for (const record of this.open.values()) this.close(record);
+    while (this.closed.length) await this.db.commits.bulkAdd(this.takeClosed());
+    const packs = this.snapshots.take(true);
+    for (let i = 0; i < packs.length; i += PACK_BATCH) await this.db.snapshots.bulkAdd(packs.slice(i, i + PACK_BATCH));
     const filter = CommandFilter.sizedFor(this.commands.size);
-    for (const batch of this.commands.batches(RECORD_BATCH, (id) => filter.add(id))) await this.db.commandBuckets.bulkAdd(batch);
+    for (const batch of this.commands.batches(GROUP_BATCH, (id) => filter.add(id))) await this.db.commandBuckets.bulkAdd(batch);
     // A new write mark: a tab's Ledger trusts its cached aggregates only while the head carries the mark it left.
     const mark = `#import-${crypto.randomUUID()}`;
     await this.db.commandFilters.add(filter.record(mark));
     await this.db.meta.put({ key: 'log', position: end.position, lastAt: end.lastAt, lastWrite: mark, imported: true, importMark: mark });
     await this.projector.writeBuild(this.builder, { position: end.position });
-  }
-
-  /** The records that can no longer grow (all of them at the end), no longer kept. */
-  private takeDone(all: boolean): CommitRecord[] {
-    const done: CommitRecord[] = [];
-    const growing: CommitRecord[] = [];
-    for (const record of this.ready) {
-      const finished = all || record.events.length >= IMPORT_RECORD_EVENTS || this.open.get(record.streamId) !== record;
-      (finished ? done : growing).push(record);
-    }
-    this.ready = growing;
-    return done;
   }
 }
 
