@@ -2,7 +2,7 @@ import { NotFoundError } from '../domain/errors';
 import type { RecordedEvent } from '../domain/events';
 import { Money, toAmountString } from '../domain/money';
 import { movementOf, transactionOf } from '../projections/fold';
-import { HISTORY_PAGE_SIZE, type AccountRow, type TransactionRow } from '../projections/rows';
+import { HISTORY_PACK, HISTORY_PAGE_SIZE, type AccountRow, type HistoryPage, type TransactionRow, unpackPages } from '../projections/rows';
 import type { LedgerDb } from '../store/db';
 import { EventStore } from '../store/event-store';
 
@@ -65,10 +65,7 @@ export class LedgerQueries {
       const first = Math.floor(oldest / HISTORY_PAGE_SIZE);
       const last = Math.floor(newest / HISTORY_PAGE_SIZE);
       // One page past the last says where the last one ends.
-      const pages = await this.db.history
-        .where('[accountId+page]')
-        .between([accountId, first], [accountId, last + 1], true, true)
-        .toArray();
+      const pages = await this.pages(accountId, first, last + 1);
       const start = pages[0];
       if (!start) return { rows: [], total, offset };
       const end = pages.find((p) => p.page === last + 1)?.firstVersion;
@@ -96,13 +93,25 @@ export class LedgerQueries {
   async balanceOverTime(accountId: string): Promise<{ at: string; balance: string }[]> {
     return this.db.transaction('r', [this.db.accounts, this.db.history, this.db.commits], async () => {
       const account = await this.requireAccount(accountId);
-      const pages = await this.db.history.where('[accountId+page]').between([accountId, 0], [accountId, Infinity]).toArray();
+      const pages = await this.pages(accountId, 0, Infinity);
       const latest = await this.transactions(accountId, { offset: 0, limit: account.transactionCount % HISTORY_PAGE_SIZE || HISTORY_PAGE_SIZE });
       const points = [{ at: account.openedAt, balance: toAmountString(new Money(0), account.currency) }];
       for (const page of pages.slice(0, -1)) points.push({ at: page.at, balance: page.openingBalance });
       for (const row of latest.rows.reverse()) points.push({ at: row.at, balance: row.balanceAfter });
       return points;
     });
+  }
+
+  /** An account's history pages from..to, in order, whether stored one to a record or in packs. */
+  private async pages(accountId: string, from: number, to: number): Promise<HistoryPage[]> {
+    // A pack starts at a multiple of HISTORY_PACK: the one holding `from` starts at most that far before it.
+    const records = await this.db.history
+      .where('[accountId+page]')
+      .between([accountId, from - (from % HISTORY_PACK)], [accountId, to], true, true)
+      .toArray();
+    return unpackPages(records)
+      .filter((page) => page.page >= from && page.page <= to)
+      .sort((a, b) => a.page - b.page);
   }
 
   /** The raw events of one stream, oldest first. */

@@ -4,8 +4,10 @@ import { Money, ZERO, toAmountString, type Currency } from '../domain/money';
 import type { CommitRecord } from '../store/db';
 import { KIND, segmentRows, type FoldColumns, type FoldSegment, type Kind } from '../store/fold-columns';
 import {
+  HISTORY_PACK,
   HISTORY_PAGE_SIZE,
   TIMELINE_EVERY,
+  packPages,
   type AccountRow,
   type CheckpointAccount,
   type HistoryPage,
@@ -242,11 +244,25 @@ export class ProjectionBuilder {
   drain(all: boolean): { pages: HistoryPage[]; checkpoints: LedgerCheckpoint[]; journal: JournalWindow[] } {
     const keep = all ? 0 : Math.min(1, this.journal.length);
     const out = {
-      pages: this.pages.splice(0),
+      pages: packPages(all ? this.pages.splice(0) : this.completePacks()),
       checkpoints: this.checkpoints.splice(0),
       journal: this.journal.splice(0, this.journal.length - keep).map(journalWindow),
     };
     return out;
+  }
+
+  /** The pages whose pack can no longer grow: their account has started a page past the pack's end. */
+  private completePacks(): HistoryPage[] {
+    const complete: HistoryPage[] = [];
+    const growing: HistoryPage[] = [];
+    for (const page of this.pages) {
+      const count = this.working.get(page.accountId)!.row.transactionCount;
+      const latest = Math.floor((count - 1) / HISTORY_PAGE_SIZE);
+      (latest >= (Math.floor(page.page / HISTORY_PACK) + 1) * HISTORY_PACK ? complete : growing).push(page);
+    }
+    this.pages.length = 0;
+    for (const page of growing) this.pages.push(page);
+    return complete;
   }
 
   /** The rows this build changed (all of them after a full build), balances written out. */

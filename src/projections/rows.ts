@@ -50,9 +50,46 @@ export interface HistoryPage {
   openingBalance: string;
   /** Time of the page's first movement: the page index doubles as a cheap balance-over-time series. */
   at: string;
+  /**
+   * The account's next pages, when this record is a pack: a full build (an
+   * import, a rebuild) writes an account's pages HISTORY_PACK to a record,
+   * each pack starting at a multiple of HISTORY_PACK (IndexedDB pays per
+   * record). Pages a command adds later are records of their own.
+   */
+  later?: PackedPage[];
 }
 
+/** [firstVersion, openingBalance, at] of a page inside a pack. */
+export type PackedPage = [number, string, string];
+
 export const HISTORY_PAGE_SIZE = 100;
+export const HISTORY_PACK = 32;
+
+/** An account's pages, in page order, as the packs a full build writes (pages of one pack window together). */
+export function packPages(pages: readonly HistoryPage[]): HistoryPage[] {
+  type Pack = HistoryPage & { later: PackedPage[] };
+  const packs: Pack[] = [];
+  const open = new Map<string, Pack>();
+  for (const { later: _, ...page } of pages) {
+    const pack = open.get(page.accountId);
+    if (pack && Math.floor(pack.page / HISTORY_PACK) === Math.floor(page.page / HISTORY_PACK)) {
+      pack.later.push([page.firstVersion, page.openingBalance, page.at]);
+      continue;
+    }
+    const started = { ...page, later: [] };
+    open.set(page.accountId, started);
+    packs.push(started);
+  }
+  return packs.map(({ later, ...page }) => (later.length ? { ...page, later } : page));
+}
+
+/** The pages stored records hold, one HistoryPage each, in the records' order. */
+export function unpackPages(records: readonly HistoryPage[]): HistoryPage[] {
+  return records.flatMap(({ later = [], ...first }) => [
+    first,
+    ...later.map(([firstVersion, openingBalance, at], i) => ({ accountId: first.accountId, page: first.page + 1 + i, firstVersion, openingBalance, at })),
+  ]);
+}
 
 /** [accountId, ownerName, currency, status, balance, version]: one account in a ledger checkpoint. */
 export type CheckpointAccount = [string, string, Currency, AccountStatus, string, number];

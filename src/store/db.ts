@@ -189,6 +189,9 @@ export class LedgerDb extends Dexie {
     this.version(5).stores({});
     // A Bloom filter of an import's command ids, so a new command need not read the buckets (see CommandFilter).
     this.version(6).stores({ commandFilters: 'mark' });
+    // No table changes: an import now packs history pages and snapshots, and groups command buckets, several to a
+    // record, which an older release would misread (it would miss pages, and imported command ids).
+    this.version(7).stores({});
   }
 
   /** Set on a view from `bound`: its tables belong to one transaction. */
