@@ -111,6 +111,8 @@ export class ProjectionBuilder {
   private readonly working = new Map<string, Working>();
   private readonly touched = new Set<string>();
   readonly pages: HistoryPage[] = [];
+  /** Whether some account started a new pack window of history pages since the last drain. */
+  private packsCompleted = false;
   readonly checkpoints: LedgerCheckpoint[] = [];
   /** Windows of the journal; the last one may still be filling. */
   private readonly journal: JournalRows[] = [];
@@ -215,9 +217,12 @@ export class ProjectionBuilder {
     } else if (account) {
       const { row } = account;
       if (row.transactionCount % HISTORY_PAGE_SIZE === 0) {
+        const page = row.transactionCount / HISTORY_PAGE_SIZE;
+        // A page that starts a pack window completes the window before it.
+        if (page > 0 && page % HISTORY_PACK === 0) this.packsCompleted = true;
         this.pages.push({
           accountId: id,
-          page: row.transactionCount / HISTORY_PAGE_SIZE,
+          page,
           firstVersion: event.version,
           openingBalance: balanceText(account),
           at: event.at,
@@ -253,6 +258,8 @@ export class ProjectionBuilder {
 
   /** The pages whose pack can no longer grow: their account has started a page past the pack's end. */
   private completePacks(): HistoryPage[] {
+    if (!this.packsCompleted) return [];
+    this.packsCompleted = false;
     const complete: HistoryPage[] = [];
     const growing: HistoryPage[] = [];
     for (const page of this.pages) {
