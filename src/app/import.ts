@@ -48,6 +48,8 @@ export const IMPORT_RECORD_BYTES = 256 * 1024;
 /** Text the growing records of all streams may hold together before those already over 64 KiB close early. */
 const OPEN_BYTES = 128 * 2 ** 20;
 const WRAPPED_BYTES = 72 * 1024;
+/** A stream's last record over this is split after its last snapshot (see closeLast). */
+const TAIL_BYTES = 16 * 1024;
 /** Text written per task at the end of an import, so that the page keeps responding. */
 const TASK_BYTES = 4 * 2 ** 20;
 /** Snapshot packs (a few KB each) and command-bucket groups (~200 KB) written per request at the end of an import. */
@@ -67,7 +69,10 @@ class ImportWriter {
   private readonly builder: ProjectionBuilder;
   private readonly projector: Projector;
 
-  constructor(private readonly db: LedgerDb) {
+  constructor(
+    private readonly db: LedgerDb,
+    private readonly snapshotEvery: number,
+  ) {
     this.projector = new Projector(db);
     this.builder = fullBuilder(db);
   }
@@ -114,6 +119,26 @@ class ImportWriter {
     this.closed.push(record);
   }
 
+  /**
+   * Closes a stream's last record, with the events after its last snapshot in
+   * a small record of their own: loading the account, or reading its head for
+   * a command, then reads that short tail and not a record of 256 KiB.
+   */
+  private closeLast(record: OpenRecord): void {
+    const every = this.snapshotEvery > 0 ? this.snapshotEvery : DEFAULT_SNAPSHOT_EVERY;
+    // At least the last event, so that a stream's head is always a short read.
+    const from = Math.min(Math.floor(record.lastVersion / every) * every + 1, record.lastVersion);
+    const at = from - record.version;
+    this.close(record);
+    if (at <= 0 || at >= record.events.length || record.bytes <= TAIL_BYTES) return;
+    const events = record.events.splice(at);
+    const positions = record.positions.splice(at);
+    const bytes = events.reduce((sum, text) => sum + text.length, 0);
+    this.closed.push({ streamId: record.streamId, version: from, lastVersion: record.lastVersion, position: positions[0]!, positions, events, bytes });
+    record.lastVersion = from - 1;
+    record.bytes -= bytes;
+  }
+
   /** Closed records up to TASK_BYTES of text (at least one): what one task serializes stays short. */
   private takeClosed(): CommitRecord[] {
     let bytes = 0;
@@ -142,7 +167,7 @@ class ImportWriter {
    */
   async finish(end: { position: number; lastAt: string }): Promise<void> {
     await this.flush();
-    for (const record of this.open.values()) this.close(record);
+    for (const record of this.open.values()) this.closeLast(record);
     while (this.closed.length) await this.db.commits.bulkAdd(this.takeClosed());
     const packs = this.snapshots.take(true);
     for (let i = 0; i < packs.length; i += PACK_BATCH) await this.db.snapshots.bulkAdd(packs.slice(i, i + PACK_BATCH));
@@ -190,7 +215,8 @@ async function run(database: LedgerDb, source: string | Blob, options: ImportOpt
     const slices = checkedSlices(source, whole, options.snapshotEvery ?? DEFAULT_SNAPSHOT_EVERY, wait, options.checkIn);
     try {
       const { total } = await slices.start();
-      const writer = new ImportWriter(db);
+      const snapshotEvery = options.snapshotEvery ?? DEFAULT_SNAPSHOT_EVERY;
+      const writer = new ImportWriter(db, snapshotEvery);
       let flushing: Promise<void> = Promise.resolve();
       for (let slice = await slices.next(); slice !== null; slice = await slices.next()) {
         if (signal?.aborted) throw cancelled();
