@@ -288,8 +288,10 @@ export class Ledger {
         // Every read a command needs is independent of the others: issue them together, one round trip.
         const meta = t.store.meta();
         const rows = t.db.accounts.bulkGet(streamsOf(command));
-        const [earlier, appends, head, read] = await Promise.all([
-          t.store.eventsOfCommand(command.commandId),
+        // The filter this tab holds rules out most ids without a bucket read; it counts only if the head still names its import.
+        const ruledOut = this.importFilter && !this.importFilter.filter.mightHave(command.commandId) ? this.importFilter.mark : null;
+        const [found, appends, head, read] = await Promise.all([
+          t.store.eventsOfCommand(command.commandId, { imported: ruledOut === null }),
           this.decide(command, touched, (id) => this.current(t, id, meta)).then(
             (value) => ({ value }),
             (error: unknown) => ({ error }),
@@ -299,6 +301,7 @@ export class Ledger {
         ]);
         // Another tab (or an import) wrote since this tab last did: only what was checked just now can stay cached.
         if (!this.unchanged(head)) this.cache.clear();
+        const earlier = ruledOut !== null && head.imported && head.importMark !== ruledOut ? await t.store.eventsOfCommand(command.commandId) : found;
         if (earlier.length > 0) return { result: { commandId: command.commandId, events: earlier, duplicate: true }, touched: new Map(), head };
         if ('error' in appends) throw appends.error;
         return this.write(t, command, appends.value, touched, head, read);

@@ -115,8 +115,8 @@ export class CommandBuckets {
 }
 
 /** Where an earlier command's events are, or null when the id is new to this ledger. */
-export async function findCommand(db: LedgerDb, commandId: string): Promise<CommandRef[] | null> {
-  const [appended, imported] = await Promise.all([db.commits.get({ commandId }), findImportedCommand(db, commandId)]);
+export async function findCommand(db: LedgerDb, commandId: string, includeImported = true): Promise<CommandRef[] | null> {
+  const [appended, imported] = await Promise.all([db.commits.get({ commandId }), includeImported ? findImportedCommand(db, commandId) : null]);
   return appended?.commandRefs ?? imported;
 }
 

@@ -320,9 +320,13 @@ export class EventStore {
     return (await this.readAllStored(fromPosition, toPosition)).map((e) => toRecorded(e.streamId, e.stored));
   }
 
-  /** The events an earlier command wrote, for idempotent retries; empty when the id is new. */
-  async eventsOfCommand(commandId: string): Promise<RecordedEvent[]> {
-    const refs = await findCommand(this.db, commandId);
+  /**
+   * The events an earlier command wrote, for idempotent retries; empty when the
+   * id is new. `imported: false` leaves out the commands of an import (when a
+   * filter of its command ids has ruled this one out).
+   */
+  async eventsOfCommand(commandId: string, { imported = true } = {}): Promise<RecordedEvent[]> {
+    const refs = await findCommand(this.db, commandId, imported);
     if (!refs) return [];
     const events = await Promise.all(refs.map(([streamId, from, to]) => this.readStream(streamId, from, to)));
     return events

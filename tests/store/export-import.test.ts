@@ -125,6 +125,25 @@ describe('importing an export into an empty ledger', () => {
     expect(retried.duplicate).toBe(true);
   });
 
+  it('decides a new command on an account this tab never read without the buckets too, while the head names the filter\'s import', async () => {
+    const source = await mixedLedger();
+    const copy = await ledgers.open();
+    await importLedger(copy.db, await exportLedger(source.db, AT));
+    await copy.execute(deposit('alice', '1'));
+    const filter = CommandFilter.from(await copy.db.commandFilters.get((await copy.store.meta()).importMark!))!;
+    await copy.db.commandBuckets.toCollection().modify((bucket) => void (bucket.ids = 42 as unknown as string));
+    const fresh = Array.from({ length: 1_000 }, (_, i) => `fresh-${i}`).filter((id) => !filter.mightHave(id));
+
+    // bob is not in this tab's cache: the command takes the checked path, which reads the log as it decides.
+    const { events } = await copy.execute({ ...deposit('bob', '1'), commandId: fresh[0]! });
+
+    expect(events).toHaveLength(1);
+    // Once the head names another import, the filter this tab holds says nothing about it: the buckets are read.
+    await copy.db.meta.update('log', { importMark: '#import-another' });
+    // (carol is closed: without the bucket read, this would be the domain's refusal, not the damaged bucket's TypeError)
+    await expect(copy.execute({ ...deposit('carol', '1'), commandId: fresh[1]! })).rejects.toThrow(TypeError);
+  });
+
   it('still recognises imported command ids kept one bucket to a record, as an earlier release wrote them', async () => {
     const source = await mixedLedger();
     const copy = await ledgers.open();
