@@ -45,9 +45,15 @@ export interface ImportResult {
  * 256-event records, 31 s; as 1,024-event records, 2.4 s; see README "Speed").
  */
 export const IMPORT_RECORD_BYTES = 256 * 1024;
-/** Text the growing records of all streams may hold together before those already over 64 KiB close early. */
-const OPEN_BYTES = 128 * 2 ** 20;
+/**
+ * Text the records still held may hold together (growing ones, and each stream's last closed one, kept back
+ * so the end of the import can split it): over this, those already over 64 KiB close early, then the
+ * largest others, and kept-back ones are written unsplit.
+ */
+const HELD_BYTES = 128 * 2 ** 20;
 const WRAPPED_BYTES = 72 * 1024;
+/** Closed records waiting to be written; over this, a flush writes more than one task's worth. */
+const BACKLOG_BYTES = 32 * 2 ** 20;
 /** A stream's last record over this is split after its last snapshot (see closeLast). */
 const TAIL_BYTES = 16 * 1024;
 /** Text written per task at the end of an import, so that the page keeps responding. */
@@ -60,9 +66,14 @@ type OpenRecord = CommitRecord & { bytes: number };
 
 /** Turns checked slices into commit records, snapshots and read models. */
 class ImportWriter {
+  /** Each stream's growing record. */
   private readonly open = new Map<string, OpenRecord>();
-  private openBytes = 0;
+  /** Each stream's last closed record, written only once the stream has a newer one (see closeLast). */
+  private readonly kept = new Map<string, OpenRecord>();
+  private heldBytes = 0;
+  /** Closed records, in the order they are written. */
   private closed: OpenRecord[] = [];
+  private closedBytes = 0;
   private segments: FoldSegment[] = [];
   private readonly snapshots = new SnapshotPacks();
   private readonly commands = new CommandBuckets();
@@ -90,60 +101,95 @@ class ImportWriter {
       if (!record) {
         record = { streamId: id, version, lastVersion: version, position: start + i, positions: [], events: [], bytes: 0 };
         this.open.set(id, record);
+        // The stream goes on: its record closed before is no longer its last.
+        const kept = this.kept.get(id);
+        if (kept) this.release(kept);
       }
       const text = texts[i]!;
       record.events.push(text);
       record.positions.push(start + i);
       record.lastVersion = version;
       record.bytes += text.length;
-      this.openBytes += text.length;
+      this.heldBytes += text.length;
       if (record.bytes >= IMPORT_RECORD_BYTES) this.close(record);
       this.commands.add(commandIds[i]!, id, version);
     }
-    // Many streams, each growing slowly: memory stays bounded, and what closes early is still over 64 KiB.
-    if (this.openBytes > OPEN_BYTES) {
-      for (const record of this.open.values()) {
-        if (record.bytes >= WRAPPED_BYTES) this.close(record);
-        if (this.openBytes <= OPEN_BYTES * 0.75) break;
-      }
-    }
+    if (this.heldBytes > HELD_BYTES) this.shed();
     // The read models fold the slice exactly as a rebuild folds the segment it is stored as.
     this.builder.applySegment(segment, rows);
     this.segments.push(segment);
     for (const snapshot of snapshots) this.snapshots.add(snapshot);
   }
 
+  /** Closes a stream's growing record: kept back, as the stream's last closed one, until the stream goes on. */
   private close(record: OpenRecord): void {
     this.open.delete(record.streamId);
-    this.openBytes -= record.bytes;
+    this.kept.set(record.streamId, record);
+  }
+
+  /** Hands a closed record over to be written. */
+  private release(record: OpenRecord): void {
+    if (this.kept.get(record.streamId) === record) this.kept.delete(record.streamId);
+    else if (this.open.get(record.streamId) === record) this.open.delete(record.streamId);
+    this.heldBytes -= record.bytes;
     this.closed.push(record);
+    this.closedBytes += record.bytes;
+  }
+
+  /**
+   * Many streams, each growing slowly: memory stays bounded. Kept-back records
+   * go first (they are written whole), then growing ones over 64 KiB, then the
+   * largest others.
+   */
+  private shed(): void {
+    const target = HELD_BYTES * 0.75;
+    for (const record of this.kept.values()) {
+      if (this.heldBytes <= target) return;
+      this.release(record);
+    }
+    for (const record of this.open.values()) {
+      if (this.heldBytes <= target) return;
+      if (record.bytes >= WRAPPED_BYTES) this.release(record);
+    }
+    for (const record of [...this.open.values()].sort((a, b) => b.bytes - a.bytes)) {
+      if (this.heldBytes <= target) return;
+      this.release(record);
+    }
   }
 
   /**
    * Closes a stream's last record, with the events after its last snapshot in
-   * a small record of their own: loading the account, or reading its head for
-   * a command, then reads that short tail and not a record of 256 KiB.
+   * a short record of their own (at least the last event): loading the
+   * account, or reading its head for a command, then reads that short tail
+   * and not a record of up to 256 KiB.
    */
   private closeLast(record: OpenRecord): void {
+    this.open.delete(record.streamId);
     const every = this.snapshotEvery > 0 ? this.snapshotEvery : DEFAULT_SNAPSHOT_EVERY;
-    // At least the last event, so that a stream's head is always a short read.
-    const from = Math.min(Math.floor(record.lastVersion / every) * every + 1, record.lastVersion);
-    const at = from - record.version;
-    this.close(record);
-    if (at <= 0 || at >= record.events.length || record.bytes <= TAIL_BYTES) return;
+    let at = Math.floor(record.lastVersion / every) * every + 1 - record.version;
+    // The whole record follows the stream's last snapshot (or ends on one): only the last event goes apart.
+    if (at <= 0 || at >= record.events.length) at = record.events.length - 1;
+    if (at <= 0 || record.bytes <= TAIL_BYTES) return this.release(record);
     const events = record.events.splice(at);
     const positions = record.positions.splice(at);
     const bytes = events.reduce((sum, text) => sum + text.length, 0);
-    this.closed.push({ streamId: record.streamId, version: from, lastVersion: record.lastVersion, position: positions[0]!, positions, events, bytes });
-    record.lastVersion = from - 1;
+    const tail = { streamId: record.streamId, version: record.version + at, lastVersion: record.lastVersion, position: positions[0]!, positions, events, bytes };
+    record.lastVersion = tail.version - 1;
     record.bytes -= bytes;
+    this.release(record);
+    this.release(tail);
   }
 
-  /** Closed records up to TASK_BYTES of text (at least one): what one task serializes stays short. */
+  /**
+   * Closed records up to TASK_BYTES of text (at least one), so that what one
+   * task serializes stays short; more while the backlog exceeds BACKLOG_BYTES.
+   */
   private takeClosed(): CommitRecord[] {
     let bytes = 0;
     let n = 0;
-    while (n < this.closed.length && (n === 0 || bytes + this.closed[n]!.bytes <= TASK_BYTES)) bytes += this.closed[n++]!.bytes;
+    const fits = (record: OpenRecord) => bytes + record.bytes <= TASK_BYTES || this.closedBytes - bytes > BACKLOG_BYTES;
+    while (n < this.closed.length && (n === 0 || fits(this.closed[n]!))) bytes += this.closed[n++]!.bytes;
+    this.closedBytes -= bytes;
     return this.closed.splice(0, n).map(({ bytes: _, ...record }) => record);
   }
 
@@ -167,7 +213,8 @@ class ImportWriter {
    */
   async finish(end: { position: number; lastAt: string }): Promise<void> {
     await this.flush();
-    for (const record of this.open.values()) this.closeLast(record);
+    // A stream ends in its growing record, or else in the closed one kept back for this.
+    for (const record of [...this.open.values(), ...this.kept.values()]) this.closeLast(record);
     while (this.closed.length) await this.db.commits.bulkAdd(this.takeClosed());
     const packs = this.snapshots.take(true);
     for (let i = 0; i < packs.length; i += PACK_BATCH) await this.db.snapshots.bulkAdd(packs.slice(i, i + PACK_BATCH));

@@ -32,4 +32,33 @@ describe('commit records an import writes', () => {
     expect(last).toMatchObject({ version: 1_200, lastVersion: 1_200 });
     expect((await ledger.loadAccount('acc-0')).version).toBe(1_200);
   });
+
+  it('split the last record of a stream even when it closed at IMPORT_RECORD_BYTES on the stream\'s last event', async () => {
+    // The version at which one account's events first reach IMPORT_RECORD_BYTES of text.
+    const lines = generateLog(2_000, 1).text.split('\n').slice(1, -2).map((line) => line.replace(/,$/, ''));
+    let bytes = 0;
+    const full = lines.findIndex((line) => (bytes += line.length) >= IMPORT_RECORD_BYTES) + 1;
+    const ledger = await ledgers.open();
+    await importLedger(ledger.db, generateLog(full, 1).text, { snapshotEvery: 100 });
+
+    const records = await ledger.db.commits.toArray();
+
+    const tailStart = Math.min(Math.floor(full / 100) * 100 + 1, full);
+    expect(records.map((r) => [r.version, r.lastVersion])).toEqual([
+      [1, tailStart - 1],
+      [tailStart, full],
+    ]);
+  });
+
+  it('put only the last event apart when the whole last record follows the last snapshot', async () => {
+    const { text } = generateLog(2_500, 1);
+    const ledger = await ledgers.open();
+    await importLedger(ledger.db, text, { snapshotEvery: 10_000 });
+
+    const records = await ledger.db.commits.toArray();
+
+    expect(records.at(-1)).toMatchObject({ version: 2_500, lastVersion: 2_500 });
+    expect(records.at(-2)!.lastVersion).toBe(2_499);
+    expect((await ledger.loadAccount('acc-0')).version).toBe(2_500);
+  });
 });
