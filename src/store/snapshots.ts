@@ -54,8 +54,9 @@ export class SnapshotStore {
   }
 }
 
-function entriesNewestFirst({ later = [], ...first }: SnapshotRecord): SnapshotEntry[] {
-  return [first, ...later].reverse();
+function entriesNewestFirst({ later, ...first }: SnapshotRecord): SnapshotEntry[] {
+  // A damaged pack is skipped like a damaged snapshot: whatever `later` holds that is not a list counts for nothing.
+  return [first, ...(Array.isArray(later) ? later : [])].reverse();
 }
 
 /** Snapshots a pack holds at most: a load reads one pack, and 32 states are a few KB. */

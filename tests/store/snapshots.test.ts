@@ -156,12 +156,18 @@ describe('a snapshot on demand', () => {
   });
 });
 
+/** A ledger imported from one of account a with `deposits` deposits, taking a snapshot each `every` versions. */
+async function importedWithDeposits(deposits: number, every: number): Promise<Ledger> {
+  const source = await ledgers.open({ snapshotEvery: 0 });
+  await accountWithDeposits(source, deposits);
+  const copy = await ledgers.open();
+  await importLedger(copy.db, await exportLedger(source.db, new Date('2026-12-01T00:00:00.000Z')), { snapshotEvery: every });
+  return copy;
+}
+
 describe('snapshots an import writes', () => {
   it('are packed per stream, and any version or time finds the newest one at or before it', async () => {
-    const source = await ledgers.open({ snapshotEvery: 0 });
-    await accountWithDeposits(source, 80);
-    const copy = await ledgers.open();
-    await importLedger(copy.db, await exportLedger(source.db, new Date('2026-12-01T00:00:00.000Z')), { snapshotEvery: 2 });
+    const copy = await importedWithDeposits(80, 2);
     const stream = await copy.store.readStream('a');
 
     const records = await copy.db.snapshots.toArray();
@@ -181,10 +187,7 @@ describe('snapshots an import writes', () => {
   });
 
   it('skip a damaged snapshot inside a pack for the one before it', async () => {
-    const source = await ledgers.open({ snapshotEvery: 0 });
-    await accountWithDeposits(source, 9);
-    const copy = await ledgers.open();
-    await importLedger(copy.db, await exportLedger(source.db, new Date('2026-12-01T00:00:00.000Z')), { snapshotEvery: 3 });
+    const copy = await importedWithDeposits(9, 3);
     const [pack] = await copy.db.snapshots.toArray();
     expect(pack!.later!.map((s) => s.version)).toEqual([6, 9]);
     await copy.db.snapshots.put({ ...pack!, later: [pack!.later![0]!, { ...pack!.later![1]!, state: { balance: 'lots' } }] });
@@ -192,6 +195,15 @@ describe('snapshots an import writes', () => {
     const found = await copy.snapshots.latest('a');
 
     expect(found?.version).toBe(6);
+    expect(stateView((await copy.loadAccount('a')).state)).toEqual(await replayPrefix(copy, 'a', 10));
+  });
+
+  it('read a pack whose list of later snapshots is damaged as its first snapshot alone', async () => {
+    const copy = await importedWithDeposits(9, 3);
+    const [pack] = await copy.db.snapshots.toArray();
+    await copy.db.snapshots.put({ ...pack!, later: null as unknown as [] });
+
+    expect((await copy.snapshots.latest('a'))?.version).toBe(3);
     expect(stateView((await copy.loadAccount('a')).state)).toEqual(await replayPrefix(copy, 'a', 10));
   });
 });
