@@ -31,6 +31,8 @@ export interface ImportOptions {
   snapshotEvery?: number;
   /** Where the file is parsed and checked: a Worker wherever there is one, unless this says otherwise. */
   checkIn?: CheckPlace;
+  /** Event text the writer holds before it writes records early (default HELD_BYTES; tests pass a small one). */
+  heldBytes?: number;
 }
 
 export interface ImportResult {
@@ -86,6 +88,7 @@ class ImportWriter {
   constructor(
     private readonly db: LedgerDb,
     private readonly snapshotEvery: number,
+    private readonly heldLimit = HELD_BYTES,
   ) {
     this.projector = new Projector(db);
     this.builder = fullBuilder(db);
@@ -117,7 +120,7 @@ class ImportWriter {
       if (record.bytes >= IMPORT_RECORD_BYTES) this.close(record);
       this.commands.add(commandIds[i]!, id, version);
     }
-    if (this.heldBytes > HELD_BYTES) this.shed();
+    if (this.heldBytes > this.heldLimit) this.shed();
     // The read models fold the slice exactly as a rebuild folds the segment it is stored as.
     this.builder.applySegment(segment, rows);
     this.segments.push(segment);
@@ -145,7 +148,7 @@ class ImportWriter {
    * largest others.
    */
   private shed(): void {
-    const target = HELD_BYTES * 0.75;
+    const target = this.heldLimit * 0.75;
     for (const record of this.kept.values()) {
       if (this.heldBytes <= target) return;
       this.release(record);
@@ -266,7 +269,7 @@ async function run(database: LedgerDb, source: string | Blob, options: ImportOpt
     try {
       const { total } = await slices.start();
       const snapshotEvery = options.snapshotEvery ?? DEFAULT_SNAPSHOT_EVERY;
-      const writer = new ImportWriter(db, snapshotEvery);
+      const writer = new ImportWriter(db, snapshotEvery, options.heldBytes);
       let flushing: Promise<void> = Promise.resolve();
       for (let slice = await slices.next(); slice !== null; slice = await slices.next()) {
         if (signal?.aborted) throw cancelled();

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { IMPORT_RECORD_BYTES, importLedger } from '../../src/app/import';
+import { verifyProjections } from '../../src/projections/verify';
 import { generateLog } from '../bench/generate';
 import { useLedgers } from '../support/store';
 
@@ -68,5 +69,24 @@ describe('commit records an import writes', () => {
     expect(records.at(-1)).toMatchObject({ version: total, lastVersion: total });
     expect(records.at(-2)!.lastVersion).toBe(total - 1);
     expect((await ledger.loadAccount('acc-0')).version).toBe(total);
+  });
+
+  it('are written early, smaller, once the streams together hold more text than the writer may keep', async () => {
+    const { text } = generateLog(6_000, 50);
+    const ledger = await ledgers.open();
+    // 50 streams of ~30 KB each: none reaches 72 KiB, so the largest growing ones are written as they are.
+    await importLedger(ledger.db, text, { heldBytes: 256 * 1024 });
+    const source = await ledgers.open();
+    await importLedger(source.db, text);
+
+    const records = await ledger.db.commits.toArray();
+
+    expect(records.length).toBeGreaterThan(await source.db.commits.count());
+    for (let a = 0; a < 50; a++) {
+      const own = records.filter((r) => r.streamId === `acc-${a}`).sort((x, y) => x.version - y.version);
+      expect(own.map((r) => r.version)).toEqual([1, ...own.slice(0, -1).map((r) => r.lastVersion + 1)]);
+      expect(await ledger.store.readStream(`acc-${a}`)).toEqual(await source.store.readStream(`acc-${a}`));
+    }
+    expect(await verifyProjections(ledger.db)).toEqual([]);
   });
 });
