@@ -265,10 +265,10 @@ async function run(database: LedgerDb, source: string | Blob, options: ImportOpt
     // Every wait for the checker also ends at a cancel: a Worker can take a while to send its next slice.
     const cancel = signal && cancelledBy(signal);
     const wait = <T>(promise: Promise<T>) => waitInTransaction(tx, cancel ? Promise.race([promise, cancel]) : promise);
-    const slices = checkedSlices(source, whole, options.snapshotEvery ?? DEFAULT_SNAPSHOT_EVERY, wait, options.checkIn);
+    const snapshotEvery = options.snapshotEvery ?? DEFAULT_SNAPSHOT_EVERY;
+    const slices = checkedSlices(source, whole, snapshotEvery, wait, options.checkIn);
     try {
       const { total } = await slices.start();
-      const snapshotEvery = options.snapshotEvery ?? DEFAULT_SNAPSHOT_EVERY;
       const writer = new ImportWriter(db, snapshotEvery, options.heldBytes);
       let flushing: Promise<void> = Promise.resolve();
       for (let slice = await slices.next(); slice !== null; slice = await slices.next()) {

@@ -289,7 +289,7 @@ export class Ledger {
         const meta = t.store.meta();
         const rows = t.db.accounts.bulkGet(streamsOf(command));
         // The filter this tab holds rules out most ids without a bucket read; it counts only if the head still names its import.
-        const ruledOut = this.importFilter && !this.importFilter.filter.mightHave(command.commandId) ? this.importFilter.mark : null;
+        const ruledOut = this.ruledOutBy(command.commandId);
         const [found, appends, head, read] = await Promise.all([
           t.store.eventsOfCommand(command.commandId, { imported: ruledOut === null }),
           this.decide(command, touched, (id) => this.current(t, id, meta)).then(
@@ -301,7 +301,7 @@ export class Ledger {
         ]);
         // Another tab (or an import) wrote since this tab last did: only what was checked just now can stay cached.
         if (!this.unchanged(head)) this.cache.clear();
-        const earlier = ruledOut !== null && head.imported && head.importMark !== ruledOut ? await t.store.eventsOfCommand(command.commandId) : found;
+        const earlier = ruledOut !== null && this.mayBeImported(head, command.commandId) ? await t.store.eventsOfCommand(command.commandId) : found;
         if (earlier.length > 0) return { result: { commandId: command.commandId, events: earlier, duplicate: true }, touched: new Map(), head };
         if ('error' in appends) throw appends.error;
         return this.write(t, command, appends.value, touched, head, read);
@@ -316,9 +316,13 @@ export class Ledger {
 
   /** Whether a command id may be one an import wrote: false only when this tab holds that import's filter and it says so. */
   private mayBeImported(meta: LogMeta, commandId: string): boolean {
-    if (!meta.imported) return false;
+    return meta.imported === true && this.ruledOutBy(commandId) !== meta.importMark;
+  }
+
+  /** The mark of the import whose filter, held by this tab, says the id is certainly not one of its commands. */
+  private ruledOutBy(commandId: string): string | null {
     const held = this.importFilter;
-    return !held || held.mark !== meta.importMark || held.filter.mightHave(commandId);
+    return held && !held.filter.mightHave(commandId) ? held.mark : null;
   }
 
   /** Reads the filter of the import the log's head names, once per import; without it, commands read the buckets. */
