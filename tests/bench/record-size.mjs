@@ -5,31 +5,12 @@
 // database's background work would otherwise leak into the next case) and reports the wall time to the
 // transaction's complete event and the CPU the browser process (where IndexedDB's backend runs) spent.
 import { createServer } from 'node:http';
-import { readFileSync, readdirSync } from 'node:fs';
 import { chromium } from 'playwright-core';
 import { CHROMIUM, CHROMIUM_ARGS } from '../support/chromium.mjs';
+import { processTimes } from './proc-cpu.mjs';
 
 const [events = '1000000', ...sizes] = process.argv.slice(2);
 const cases = [...(sizes.length ? sizes : ['128', '256', '1024', '2048']).map((n) => ({ lines: Number(n) })), { chars: 60_000 }, { chars: 66_000 }];
-const TICK_MS = 10;
-
-/** CPU time so far of Chromium's processes, by process type ('browser' for the main process). */
-function processTimes() {
-  const times = {};
-  for (const pid of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
-    try {
-      const command = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
-      if (!command.includes('chrom')) continue;
-      const type = /--type=([a-z-]+)/.exec(command)?.[1] ?? 'browser';
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      times[type] = (times[type] ?? 0) + (Number(fields[11]) + Number(fields[12])) * TICK_MS;
-    } catch {
-      // The process ended meanwhile.
-    }
-  }
-  return times;
-}
 
 const server = createServer((_, response) => response.end('<!doctype html><title>record size</title>')).listen(0, '127.0.0.1');
 await new Promise((resolve) => server.on('listening', resolve));

@@ -2,50 +2,15 @@
 // `node tests/bench/thread-cpu.mjs [events] [accounts]`: the CPU each Chromium thread spends on one import, read
 // from /proc (Linux only), to see which of the page, the checker Worker and the browser's IndexedDB backend
 // bounds it. The figures that count come from `npm run bench`.
-import { readFileSync, readdirSync } from 'node:fs';
-import { execFileSync } from 'node:child_process';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { build, preview } from 'vite';
 import { CHROMIUM, CHROMIUM_ARGS } from '../support/chromium.mjs';
+import { threadTimes } from './proc-cpu.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const [events = '1000000', accounts = '1000'] = process.argv.slice(2);
-const TICK_MS = 1000 / Number(execFileSync('getconf', ['CLK_TCK']).toString());
-
-/** CPU time so far of every thread of every Chromium process, by "pid thread-name tid". */
-function threadTimes() {
-  const times = new Map();
-  for (const pid of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
-    let command;
-    try {
-      command = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
-    } catch {
-      continue;
-    }
-    if (!command.includes('chrom')) continue;
-    let tasks = [];
-    try {
-      tasks = readdirSync(`/proc/${pid}/task`);
-    } catch {
-      continue;
-    }
-    for (const tid of tasks) {
-      try {
-        const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
-        const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-        const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-        // utime and stime are fields 14 and 15 of the line, 12 and 13 after the name.
-        times.set(`${pid} ${name} ${tid}`, (Number(fields[11]) + Number(fields[12])) * TICK_MS);
-      } catch {
-        // The thread ended meanwhile.
-      }
-    }
-  }
-  return times;
-}
-
 const config = { root: here, configFile: false, logLevel: 'error', build: { outDir: join(resolve(here, '../..'), 'test-results', 'bench-dist'), emptyOutDir: true, target: 'es2022' } };
 await build(config);
 const server = await preview({ ...config, preview: { port: 0, host: '127.0.0.1' } });
