@@ -53,16 +53,28 @@ export const IMPORT_RECORD_BYTES = 96 * 1024;
 /**
  * Text the records still held may hold together (growing ones, and each stream's last closed one, kept back
  * so the end of the import can split it): over this, those already over 64 KiB close early, then the
- * largest others, and kept-back ones are written unsplit.
+ * largest others, and kept-back ones are written unsplit. 1,000 streams growing evenly hold up to
+ * 1,000 × (96 + 72) KiB.
  */
-const HELD_BYTES = 128 * 2 ** 20;
+const HELD_BYTES = 192 * 2 ** 20;
+/** Text over which a record is surely stored as a file of its own (64 KiB, with room for the rest of the record). */
 const WRAPPED_BYTES = 72 * 1024;
-/** Closed records waiting to be written; over this, a flush writes more than one task's worth. */
-const BACKLOG_BYTES = 32 * 2 ** 20;
+/**
+ * Closed records waiting to be written, as a share of the held text (32 MB by default); over this, the
+ * import writes them a task's worth at a time before it takes the next slice. Streams that grow evenly
+ * fill their records at about the same time: 1,000 accounts close ~96 MB of records within a few slices,
+ * and writing that in one task stalled the page for 650 ms.
+ */
+const BACKLOG_SHARE = 1 / 6;
 /** A stream's last record over this is split after its last snapshot (see closeLast). */
 const TAIL_BYTES = 16 * 1024;
-/** Text written per task at the end of an import, so that the page keeps responding. */
-const TASK_BYTES = 4 * 2 ** 20;
+/** Text written per task, as a share of the held text (4 MB by default), so that the page keeps responding. */
+const TASK_SHARE = 1 / 48;
+
+/** The most record text one write of an import carries, beyond a single record (which is written whole). */
+export function importTaskBytes(heldBytes = HELD_BYTES): number {
+  return heldBytes * TASK_SHARE;
+}
 /** Snapshot packs (a few KB each) and command-bucket groups (~200 KB) written per request at the end of an import. */
 const PACK_BATCH = 64;
 const GROUP_BATCH = 4;
@@ -73,7 +85,10 @@ type OpenRecord = CommitRecord & { bytes: number };
 class ImportWriter {
   /** Each stream's growing record. */
   private readonly open = new Map<string, OpenRecord>();
-  /** Each stream's last closed record, written only once the stream has a newer one (see closeLast). */
+  /**
+   * Each stream's last closed record, written once the stream's growing record reaches WRAPPED_BYTES: until
+   * then the end of the import may still join the two (see finish).
+   */
   private readonly kept = new Map<string, OpenRecord>();
   private heldBytes = 0;
   /** Closed records, in the order they are written. */
@@ -107,9 +122,6 @@ class ImportWriter {
       if (!record) {
         record = { streamId: id, version, lastVersion: version, position: start + i, positions: [], events: [], bytes: 0 };
         this.open.set(id, record);
-        // The stream goes on: its record closed before is no longer its last.
-        const kept = this.kept.get(id);
-        if (kept) this.release(kept);
       }
       const text = texts[i]!;
       record.events.push(text);
@@ -117,6 +129,8 @@ class ImportWriter {
       record.lastVersion = version;
       record.bytes += text.length;
       this.heldBytes += text.length;
+      // The growing record will be stored as a file itself: the one closed before it need wait no longer.
+      if (record.bytes >= WRAPPED_BYTES && record.bytes - text.length < WRAPPED_BYTES) this.releaseKept(id);
       if (record.bytes >= IMPORT_RECORD_BYTES) this.close(record);
       this.commands.add(commandIds[i]!, id, version);
     }
@@ -130,7 +144,13 @@ class ImportWriter {
   /** Closes a stream's growing record: kept back, as the stream's last closed one, until the stream goes on. */
   private close(record: OpenRecord): void {
     this.open.delete(record.streamId);
+    this.releaseKept(record.streamId);
     this.kept.set(record.streamId, record);
+  }
+
+  private releaseKept(streamId: string): void {
+    const kept = this.kept.get(streamId);
+    if (kept) this.release(kept);
   }
 
   /** Hands a closed record over to be written. */
@@ -186,20 +206,22 @@ class ImportWriter {
     this.release(tail);
   }
 
-  /**
-   * Closed records up to TASK_BYTES of text (at least one), so that what one
-   * task serializes stays short; more while the backlog exceeds BACKLOG_BYTES.
-   */
+  /** Closed records up to importTaskBytes of text (at least one), so that what one task serializes stays short. */
   private takeClosed(): CommitRecord[] {
+    const most = importTaskBytes(this.heldLimit);
     let bytes = 0;
     let n = 0;
-    const fits = (record: OpenRecord) => bytes + record.bytes <= TASK_BYTES || this.closedBytes - bytes > BACKLOG_BYTES;
-    while (n < this.closed.length && (n === 0 || fits(this.closed[n]!))) bytes += this.closed[n++]!.bytes;
+    while (n < this.closed.length && (n === 0 || bytes + this.closed[n]!.bytes <= most)) bytes += this.closed[n++]!.bytes;
     this.closedBytes -= bytes;
     return this.closed.splice(0, n).map(({ bytes: _, ...record }) => record);
   }
 
-  /** Writes what the slices so far have finished: full records, segments, snapshots, read-model pieces. */
+  /** More closed records wait than the import should hold: write them (see BACKLOG_SHARE) before the next slice. */
+  get backlogged(): boolean {
+    return this.closedBytes > this.heldLimit * BACKLOG_SHARE;
+  }
+
+  /** Writes what the slices so far have finished: a task's worth of full records, segments, snapshots, read-model pieces. */
   async flush(): Promise<void> {
     const done = this.takeClosed();
     const snapshots = this.snapshots.take(false);
@@ -219,7 +241,18 @@ class ImportWriter {
    */
   async finish(end: { position: number; lastAt: string }): Promise<void> {
     await this.flush();
-    // A stream ends in its growing record, or else in the closed one kept back for this.
+    // A stream ends in its growing record, or in the closed one kept back for this, or in the two joined when
+    // the growing one is too short to be stored as a file (small values cost IndexedDB far more; see
+    // IMPORT_RECORD_BYTES): then only the tail closeLast splits off is short.
+    for (const [streamId, record] of this.open) {
+      const kept = this.kept.get(streamId);
+      if (!kept) continue;
+      kept.events.push(...record.events);
+      kept.positions.push(...record.positions);
+      kept.lastVersion = record.lastVersion;
+      kept.bytes += record.bytes;
+      this.open.delete(streamId);
+    }
     for (const record of [...this.open.values(), ...this.kept.values()]) this.closeLast(record);
     while (this.closed.length) await this.db.commits.bulkAdd(this.takeClosed());
     const packs = this.snapshots.take(true);
@@ -276,6 +309,7 @@ async function run(database: LedgerDb, source: string | Blob, options: ImportOpt
         writer.add(slice);
         // IndexedDB writes a slice while the next one is checked: one flush in flight at a time.
         await flushing;
+        while (writer.backlogged) await writer.flush();
         flushing = writer.flush();
         // Awaited at the next slice; if the file turns out bad first, the transaction's abort reports the outcome.
         flushing.catch(() => undefined);

@@ -1,22 +1,42 @@
 import { describe, expect, it } from 'vitest';
-import { IMPORT_RECORD_BYTES, importLedger } from '../../src/app/import';
+import { IMPORT_RECORD_BYTES, importLedger, importTaskBytes } from '../../src/app/import';
+import type { CommitRecord, LedgerDb } from '../../src/store/db';
 import { verifyProjections } from '../../src/projections/verify';
 import { generateLog } from '../bench/generate';
 import { useLedgers } from '../support/store';
 
 const ledgers = useLedgers();
 
-/** Events of generateLog's single account whose stored text first reaches IMPORT_RECORD_BYTES. */
-function eventsToFillARecord(): number {
+/** Events of generateLog's single account whose stored text first reaches `size` (default IMPORT_RECORD_BYTES). */
+function eventsToFillARecord(size = IMPORT_RECORD_BYTES): number {
   const lines = generateLog(4_000, 1).text.split('\n').slice(1, -2).map((line) => line.replace(/,$/, ''));
   let bytes = 0;
-  return lines.findIndex((line) => (bytes += line.length) >= IMPORT_RECORD_BYTES) + 1;
+  return lines.findIndex((line) => (bytes += line.length) >= size) + 1;
+}
+
+/** The text of each `commits.bulkAdd` an import makes through `db`, in order. */
+function recordWrites(db: LedgerDb): number[][] {
+  const writes: number[][] = [];
+  const bound = db.bound.bind(db);
+  db.bound = (tx) => {
+    const view = bound(tx);
+    const commits = view.commits;
+    const bulkAdd = (records: readonly CommitRecord[]) => {
+      writes.push(records.map((record) => record.events.reduce((sum, text) => sum + text.length, 0)));
+      return commits.bulkAdd(records);
+    };
+    const watched = Object.create(view) as LedgerDb;
+    Object.defineProperty(watched, 'commits', { value: new Proxy(commits, { get: (table, key) => (key === 'bulkAdd' ? bulkAdd : Reflect.get(table, key)) }) });
+    return watched;
+  };
+  return writes;
 }
 
 describe('commit records an import writes', () => {
   it('close at IMPORT_RECORD_BYTES, with a stream\'s events after its last snapshot in a short record of their own', async () => {
     const full = eventsToFillARecord();
-    const total = full + 150;
+    // The last record grows past 72 KiB, so it is stored as a file on its own: it stays apart from the full one.
+    const total = full + eventsToFillARecord(84 * 1024);
     const { text, events } = generateLog(total, 1);
     const ledger = await ledgers.open();
     await importLedger(ledger.db, text, { snapshotEvery: 100 });
@@ -32,6 +52,40 @@ describe('commit records an import writes', () => {
     ]);
     expect((await ledger.store.readStream('acc-0')).map((e) => e.metadata.eventId)).toEqual(events.map((e) => e.stored.metadata.eventId));
     expect(await ledger.store.head('acc-0')).toMatchObject({ version: total });
+  });
+
+  it('join a short last record to the full one before it, so that only the tail after the last snapshot is short', async () => {
+    const full = eventsToFillARecord();
+    const total = full + 150;
+    const { text, events } = generateLog(total, 1);
+    const ledger = await ledgers.open();
+    await importLedger(ledger.db, text, { snapshotEvery: 100 });
+
+    const records = await ledger.db.commits.toArray();
+
+    const afterSnapshot = Math.floor(total / 100) * 100 + 1;
+    expect(records.map((r) => [r.version, r.lastVersion])).toEqual([
+      [1, afterSnapshot - 1],
+      [afterSnapshot, total],
+    ]);
+    expect((await ledger.store.readStream('acc-0')).map((e) => e.metadata.eventId)).toEqual(events.map((e) => e.stored.metadata.eventId));
+    expect((await ledger.loadAccount('acc-0')).version).toBe(total);
+  });
+
+  it('write records that close together a task\'s worth at a time, not all in one write', async () => {
+    // 20 streams growing evenly close their records within a slice or two: ~2 MB at once, over the backlog
+    // a 4 MiB hold allows (1/6 of it), and far over what one write may carry (1/48 of it).
+    const heldBytes = 4 * 2 ** 20;
+    const { text } = generateLog(12_000, 20);
+    const ledger = await ledgers.open();
+    const writes = recordWrites(ledger.db);
+    await importLedger(ledger.db, text, { heldBytes });
+
+    expect(writes.flat().filter((bytes) => bytes >= IMPORT_RECORD_BYTES).length).toBeGreaterThanOrEqual(20);
+    for (const write of writes) {
+      if (write.length > 1) expect(write.reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(importTaskBytes(heldBytes));
+    }
+    expect(await verifyProjections(ledger.db)).toEqual([]);
   });
 
   it('keep at least the last event apart when the stream ends on a snapshot', async () => {
