@@ -259,14 +259,14 @@ export class EventStore {
 
   /** Events of one stream with fromVersion <= version <= toVersion, oldest first. */
   async readStream(streamId: string, fromVersion = 1, toVersion = Number.MAX_SAFE_INTEGER): Promise<RecordedEvent[]> {
-    // The record that holds fromVersion may start before it.
-    const start = await this.db.commits
+    // The record that holds fromVersion may start before it: its key alone says where (its events are read once, below).
+    const start = (await this.db.commits
       .where('[streamId+version]')
       .between([streamId, Dexie.minKey], [streamId, fromVersion], true, true)
-      .last();
+      .lastKey()) as [string, number] | undefined;
     const records = await this.db.commits
       .where('[streamId+version]')
-      .between([streamId, start?.version ?? fromVersion], [streamId, toVersion], true, true)
+      .between([streamId, start?.[1] ?? fromVersion], [streamId, toVersion], true, true)
       .toArray();
     return records.flatMap((record) => eventsIn(record, fromVersion, toVersion));
   }
