@@ -45,16 +45,18 @@ export interface ImportResult {
  * file of its own and a smaller one into its LevelDB log, and the second way
  * costs far more per byte in a large transaction (1M events of ~230 B: as
  * 256-event records, 31 s; as 1,024-event records, 2.4 s; see README "Speed").
- * Larger still writes faster but reads slower: with 256 KiB records a
- * 1M-event import took ~20 s instead of ~24 s, but loading an account took
- * 7 ms instead of 3-4 ms, and time travel in one stream 5 ms instead of 3-5.
+ * So an import writes no small record it can avoid: a stream's short last
+ * record joins the full one before it (see finish). A stream's events after
+ * its last snapshot used to go into a short record of their own, so that a
+ * load read less; those 1,000 small records took a 1M-event import 2-3 s
+ * more, and reading a 100-170 KiB record costs a load ~0.2 ms more.
  */
 export const IMPORT_RECORD_BYTES = 96 * 1024;
 /**
  * Text the records still held may hold together (growing ones, and each stream's last closed one, kept back
- * so the end of the import can split it): over this, those already over 64 KiB close early, then the
- * largest others, and kept-back ones are written unsplit. 1,000 streams growing evenly hold up to
- * 1,000 × (96 + 72) KiB.
+ * until the growing one is large enough to stand alone): over this, those already over 64 KiB close early,
+ * then the largest others, and kept-back ones are written as they are. 1,000 streams growing evenly hold up
+ * to 1,000 × (96 + 72) KiB.
  */
 const HELD_BYTES = 192 * 2 ** 20;
 /** Text over which a record is surely stored as a file of its own (64 KiB, with room for the rest of the record). */
@@ -66,8 +68,6 @@ const WRAPPED_BYTES = 72 * 1024;
  * and writing that in one task stalled the page for 650 ms.
  */
 const BACKLOG_SHARE = 1 / 6;
-/** A stream's last record over this is split after its last snapshot (see closeLast). */
-const TAIL_BYTES = 16 * 1024;
 /** Text written per task, as a share of the held text (4 MB by default), so that the page keeps responding. */
 const TASK_SHARE = 1 / 48;
 
@@ -102,7 +102,6 @@ class ImportWriter {
 
   constructor(
     private readonly db: LedgerDb,
-    private readonly snapshotEvery: number,
     private readonly heldLimit = HELD_BYTES,
   ) {
     this.projector = new Projector(db);
@@ -141,7 +140,7 @@ class ImportWriter {
     for (const snapshot of snapshots) this.snapshots.add(snapshot);
   }
 
-  /** Closes a stream's growing record: kept back, as the stream's last closed one, until the stream goes on. */
+  /** Closes a stream's growing record: kept back, as the stream's last closed one, until the next one is large enough to stand alone. */
   private close(record: OpenRecord): void {
     this.open.delete(record.streamId);
     this.releaseKept(record.streamId);
@@ -164,7 +163,7 @@ class ImportWriter {
 
   /**
    * Many streams, each growing slowly: memory stays bounded. Kept-back records
-   * go first (they are written whole), then growing ones over 64 KiB, then the
+   * go first (they are full already), then growing ones over 64 KiB, then the
    * largest others.
    */
   private shed(): void {
@@ -181,29 +180,6 @@ class ImportWriter {
       if (this.heldBytes <= target) return;
       this.release(record);
     }
-  }
-
-  /**
-   * Closes a stream's last record, with the events after its last snapshot in
-   * a short record of their own (at least the last event): loading the
-   * account, or reading its head for a command, then reads that short tail
-   * and not a record of up to 96 KiB.
-   */
-  private closeLast(record: OpenRecord): void {
-    this.open.delete(record.streamId);
-    const every = this.snapshotEvery > 0 ? this.snapshotEvery : DEFAULT_SNAPSHOT_EVERY;
-    let at = Math.floor(record.lastVersion / every) * every + 1 - record.version;
-    // The whole record follows the stream's last snapshot (or ends on one): only the last event goes apart.
-    if (at <= 0 || at >= record.events.length) at = record.events.length - 1;
-    if (at <= 0 || record.bytes <= TAIL_BYTES) return this.release(record);
-    const events = record.events.splice(at);
-    const positions = record.positions.splice(at);
-    const bytes = events.reduce((sum, text) => sum + text.length, 0);
-    const tail = { streamId: record.streamId, version: record.version + at, lastVersion: record.lastVersion, position: positions[0]!, positions, events, bytes };
-    record.lastVersion = tail.version - 1;
-    record.bytes -= bytes;
-    this.release(record);
-    this.release(tail);
   }
 
   /** Closed records up to importTaskBytes of text (at least one), so that what one task serializes stays short. */
@@ -241,9 +217,9 @@ class ImportWriter {
    */
   async finish(end: { position: number; lastAt: string }): Promise<void> {
     await this.flush();
-    // A stream ends in its growing record, or in the closed one kept back for this, or in the two joined when
-    // the growing one is too short to be stored as a file (small values cost IndexedDB far more; see
-    // IMPORT_RECORD_BYTES): then only the tail closeLast splits off is short.
+    // A stream ends in its growing record, or in the closed one kept back, or in the two joined when the
+    // growing one is too short to be stored as a file (small values cost IndexedDB far more; see
+    // IMPORT_RECORD_BYTES). Only a stream with less than that in all is a small record.
     for (const [streamId, record] of this.open) {
       const kept = this.kept.get(streamId);
       if (!kept) continue;
@@ -253,7 +229,7 @@ class ImportWriter {
       kept.bytes += record.bytes;
       this.open.delete(streamId);
     }
-    for (const record of [...this.open.values(), ...this.kept.values()]) this.closeLast(record);
+    for (const record of [...this.open.values(), ...this.kept.values()]) this.release(record);
     while (this.closed.length) await this.db.commits.bulkAdd(this.takeClosed());
     const packs = this.snapshots.take(true);
     for (let i = 0; i < packs.length; i += PACK_BATCH) await this.db.snapshots.bulkAdd(packs.slice(i, i + PACK_BATCH));
@@ -302,7 +278,7 @@ async function run(database: LedgerDb, source: string | Blob, options: ImportOpt
     const slices = checkedSlices(source, whole, snapshotEvery, wait, options.checkIn);
     try {
       const { total } = await slices.start();
-      const writer = new ImportWriter(db, snapshotEvery, options.heldBytes);
+      const writer = new ImportWriter(db, options.heldBytes);
       let flushing: Promise<void> = Promise.resolve();
       for (let slice = await slices.next(); slice !== null; slice = await slices.next()) {
         if (signal?.aborted) throw cancelled();

@@ -33,28 +33,25 @@ function recordWrites(db: LedgerDb): number[][] {
 }
 
 describe('commit records an import writes', () => {
-  it('close at IMPORT_RECORD_BYTES, with a stream\'s events after its last snapshot in a short record of their own', async () => {
+  it('close at IMPORT_RECORD_BYTES, and keep a last record apart once it is large enough to be stored as a file', async () => {
     const full = eventsToFillARecord();
-    // The last record grows past 72 KiB, so it is stored as a file on its own: it stays apart from the full one.
+    // The last record grows past 72 KiB, so it stands alone next to the full one.
     const total = full + eventsToFillARecord(84 * 1024);
     const { text, events } = generateLog(total, 1);
     const ledger = await ledgers.open();
     await importLedger(ledger.db, text, { snapshotEvery: 100 });
 
     const records = await ledger.db.commits.where('[streamId+version]').between(['acc-0', 0], ['acc-0', Infinity]).toArray();
-    // Versions tile the stream: each record starts right after the one before it.
-    expect(records.map((r) => r.version)).toEqual([1, ...records.slice(0, -1).map((r) => r.lastVersion + 1)]);
-    const afterSnapshot = Math.floor(total / 100) * 100 + 1;
+
     expect(records.map((r) => [r.version, r.lastVersion])).toEqual([
       [1, full],
-      [full + 1, afterSnapshot - 1],
-      [afterSnapshot, total],
+      [full + 1, total],
     ]);
     expect((await ledger.store.readStream('acc-0')).map((e) => e.metadata.eventId)).toEqual(events.map((e) => e.stored.metadata.eventId));
     expect(await ledger.store.head('acc-0')).toMatchObject({ version: total });
   });
 
-  it('join a short last record to the full one before it, so that only the tail after the last snapshot is short', async () => {
+  it('join a short last record to the full one before it, so that no record under 64 KiB is written for the stream', async () => {
     const full = eventsToFillARecord();
     const total = full + 150;
     const { text, events } = generateLog(total, 1);
@@ -63,13 +60,11 @@ describe('commit records an import writes', () => {
 
     const records = await ledger.db.commits.toArray();
 
-    const afterSnapshot = Math.floor(total / 100) * 100 + 1;
-    expect(records.map((r) => [r.version, r.lastVersion])).toEqual([
-      [1, afterSnapshot - 1],
-      [afterSnapshot, total],
-    ]);
+    expect(records.map((r) => [r.version, r.lastVersion])).toEqual([[1, total]]);
     expect((await ledger.store.readStream('acc-0')).map((e) => e.metadata.eventId)).toEqual(events.map((e) => e.stored.metadata.eventId));
+    expect((await ledger.store.readStream('acc-0', full - 1, full + 2)).map((e) => e.version)).toEqual([full - 1, full, full + 1, full + 2]);
     expect((await ledger.loadAccount('acc-0')).version).toBe(total);
+    expect((await ledger.loadAccount('acc-0', full + 10)).version).toBe(full + 10);
   });
 
   it('write records that close together a task\'s worth at a time, not all in one write', async () => {
@@ -86,43 +81,6 @@ describe('commit records an import writes', () => {
       if (write.length > 1) expect(write.reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(importTaskBytes(heldBytes));
     }
     expect(await verifyProjections(ledger.db)).toEqual([]);
-  });
-
-  it('keep at least the last event apart when the stream ends on a snapshot', async () => {
-    const total = Math.ceil((eventsToFillARecord() + 100) / 100) * 100;
-    const ledger = await ledgers.open();
-    await importLedger(ledger.db, generateLog(total, 1).text, { snapshotEvery: 100 });
-
-    const last = await ledger.db.commits.where('[streamId+version]').between(['acc-0', 0], ['acc-0', Infinity]).last();
-
-    expect(last).toMatchObject({ version: total, lastVersion: total });
-    expect((await ledger.loadAccount('acc-0')).version).toBe(total);
-  });
-
-  it('split the last record of a stream even when it closed at IMPORT_RECORD_BYTES on the stream\'s last event', async () => {
-    const full = eventsToFillARecord();
-    const ledger = await ledgers.open();
-    await importLedger(ledger.db, generateLog(full, 1).text, { snapshotEvery: 100 });
-
-    const records = await ledger.db.commits.toArray();
-
-    const tailStart = Math.min(Math.floor(full / 100) * 100 + 1, full);
-    expect(records.map((r) => [r.version, r.lastVersion])).toEqual([
-      [1, tailStart - 1],
-      [tailStart, full],
-    ]);
-  });
-
-  it('put only the last event apart when the whole last record follows the last snapshot', async () => {
-    const total = eventsToFillARecord() + 150;
-    const ledger = await ledgers.open();
-    await importLedger(ledger.db, generateLog(total, 1).text, { snapshotEvery: 10_000 });
-
-    const records = await ledger.db.commits.toArray();
-
-    expect(records.at(-1)).toMatchObject({ version: total, lastVersion: total });
-    expect(records.at(-2)!.lastVersion).toBe(total - 1);
-    expect((await ledger.loadAccount('acc-0')).version).toBe(total);
   });
 
   it('are written early, smaller, once the streams together hold more text than the writer may keep', async () => {
