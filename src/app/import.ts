@@ -105,7 +105,8 @@ class ImportWriter {
     private readonly heldLimit = HELD_BYTES,
   ) {
     this.projector = new Projector(db);
-    this.builder = fullBuilder(db);
+    // No journal: time travel reads the fold segments the import writes in its place.
+    this.builder = fullBuilder(db, { journal: false });
   }
 
   add({ segment, snapshots, ...columns }: CheckedSlice): void {
@@ -239,7 +240,7 @@ class ImportWriter {
     const mark = `#import-${crypto.randomUUID()}`;
     await this.db.commandFilters.add(filter.record(mark));
     await this.db.meta.put({ key: 'log', position: end.position, lastAt: end.lastAt, lastWrite: mark, imported: true, importMark: mark });
-    await this.projector.writeBuild(this.builder, { position: end.position });
+    await this.projector.writeBuild(this.builder, { position: end.position, folded: end.position });
   }
 }
 

@@ -85,7 +85,10 @@ function balanceMoney(account: Working): Money {
 export interface BuildOptions {
   /** Take a ledger checkpoint at every multiple of this position (0: none). */
   timelineEvery?: number;
-  /** Also build the position-ordered journal for time travel. */
+  /**
+   * Also build the position-ordered journal for time travel (for the events
+   * folded from now on; see startJournal).
+   */
   journal?: boolean;
   /** Extra positions to take a checkpoint at (the verifier asks for the ones stored). */
   checkpointPositions?: ReadonlySet<number>;
@@ -117,11 +120,23 @@ export class ProjectionBuilder {
   /** Windows of the journal; the last one may still be filling. */
   private readonly journal: JournalRows[] = [];
 
+  private journalling: boolean;
+
   constructor(
     seed: Iterable<AccountRow> = [],
     private readonly options: BuildOptions = {},
   ) {
     for (const row of seed) this.working.set(row.accountId, { row: { ...row }, money: null, text: row.balance });
+    this.journalling = options.journal === true;
+  }
+
+  /**
+   * Journals the events folded from here on: a rebuild folds the imported
+   * part of the log from its fold segments, which time travel reads as they
+   * are, and journals only the events after them.
+   */
+  startJournal(): void {
+    this.journalling = true;
   }
 
   apply(event: RecordedEvent): void {
@@ -235,7 +250,7 @@ export class ProjectionBuilder {
     account.row.version = event.version;
     account.row.lastActivityAt = event.at;
     this.touched.add(id);
-    if (this.options.journal) this.journalize(event, account);
+    if (this.journalling) this.journalize(event, account);
     const every = this.options.timelineEvery ?? 0;
     if ((every > 0 && event.position % every === 0) || this.options.checkpointPositions?.has(event.position)) {
       this.checkpoints.push(this.checkpointAt(event));

@@ -14,8 +14,14 @@ const SEGMENT_PAGE = 4;
 export const PROJECTION_VERSION = 4;
 /** Read models kept in step with every append. */
 export const PROJECTION_NAMES = ['accounts', 'history', 'timeline'] as const;
-/** The journal is written by rebuild and import only; its checkpoint says how far it reaches. */
+/**
+ * The journal is written by rebuild only, for the events after the fold
+ * segments (which time travel reads in its place); its checkpoint says how far
+ * it reaches.
+ */
 export const JOURNAL = 'journal';
+/** How far the fold segments reach that time travel may read as the journal: an import's events, or none. */
+export const FOLDS = 'folds';
 
 export function checkpointAccount(row: AccountRow): CheckpointAccount {
   return [row.accountId, row.ownerName, row.currency, row.status, row.balance, row.version];
@@ -57,14 +63,18 @@ export class Projector {
 
   /**
    * Records in the log's head that the read models reach `position`, and that
-   * the journal does too. Also leaves a new write mark: another tab's cached
-   * rows must not outlive a rebuild.
+   * the fold segments and then the journal do too. Also leaves a new write
+   * mark: another tab's cached rows must not outlive a rebuild.
    */
-  private async markCurrent(position: number): Promise<void> {
+  private async markCurrent({ position, folded }: BuildEnd): Promise<void> {
     const meta = await this.store.meta();
     const journal: ProjectionCheckpoint = { name: JOURNAL, position, version: PROJECTION_VERSION };
+    const folds: ProjectionCheckpoint = { name: FOLDS, position: folded, version: PROJECTION_VERSION };
     const projections = { position, version: PROJECTION_VERSION };
-    await Promise.all([this.db.checkpoints.put(journal), this.db.meta.put({ ...meta, projections, lastWrite: `#build-${crypto.randomUUID()}` })]);
+    await Promise.all([
+      this.db.checkpoints.bulkPut([journal, folds]),
+      this.db.meta.put({ ...meta, projections, lastWrite: `#build-${crypto.randomUUID()}` }),
+    ]);
   }
 
   /** Empties every read model, before a rebuild or an import writes them anew. */
@@ -77,12 +87,12 @@ export class Projector {
    * Writes what a full build produced so far and forgets it, so an import can
    * write its read models in slices; `position` marks how far the build got.
    */
-  async writeBuild(builder: ProjectionBuilder, finished: { position: number } | null): Promise<void> {
+  async writeBuild(builder: ProjectionBuilder, finished: BuildEnd | null): Promise<void> {
     const { pages, checkpoints, journal } = builder.drain(finished !== null);
     await this.writeParts(pages, checkpoints, journal);
     if (!finished) return;
     await this.db.accounts.bulkAdd(builder.rows());
-    await this.markCurrent(finished.position);
+    await this.markCurrent(finished);
   }
 
   private async writeParts(pages: HistoryPage[], checkpoints: LedgerCheckpoint[], journal: JournalWindow[]): Promise<void> {
@@ -107,7 +117,7 @@ export class Projector {
         await this.clear();
         built = (await this.build(position, false))!;
       }
-      await this.writeBuild(built.builder, { position });
+      await this.writeBuild(built.builder, { position, folded: built.folded });
       return { events: built.count };
     });
   }
@@ -117,8 +127,8 @@ export class Projector {
    * (only with `segments`) when the fold segments turn out unusable, after
    * which the caller clears what was written and builds without them.
    */
-  private async build(position: number, segments: boolean): Promise<{ builder: ProjectionBuilder; count: number } | null> {
-    const builder = fullBuilder(this.db);
+  private async build(position: number, segments: boolean): Promise<{ builder: ProjectionBuilder; count: number; folded: number } | null> {
+    const builder = fullBuilder(this.db, { journal: false });
     let through = 0;
     if (segments) {
       for (let page = await this.segmentsAfter(0, position); page.length; page = await this.segmentsAfter(through, position)) {
@@ -130,6 +140,7 @@ export class Projector {
         await this.writeBuild(builder, null);
       }
     }
+    builder.startJournal();
     // Imported records hold only positions up to `through`: every record that starts after it was appended.
     const reader = new LogReader(this.db, position, through);
     const usable = new WeakMap<CommitRecord, boolean>();
@@ -145,7 +156,7 @@ export class Projector {
       count += slice.length;
       await this.writeBuild(builder, null);
     }
-    return { builder, count };
+    return { builder, count, folded: through };
   }
 
   private segmentsAfter(through: number, position: number): Promise<FoldSegment[]> {
@@ -154,16 +165,23 @@ export class Projector {
 
   /** True when every read model has folded the whole log with the current projection code. */
   async isCurrent(): Promise<boolean> {
-    const [meta, journal] = await Promise.all([this.store.meta(), this.db.checkpoints.get(JOURNAL)]);
+    const [meta, journal, folds] = await Promise.all([this.store.meta(), this.db.checkpoints.get(JOURNAL), this.db.checkpoints.get(FOLDS)]);
     // A log built by appends alone has no journal: time travel then reads the appended events.
     if (journal && (journal.version !== PROJECTION_VERSION || journal.position > meta.position)) return false;
+    if (folds && (folds.version !== PROJECTION_VERSION || folds.position > (journal?.position ?? 0))) return false;
     const { projections } = meta;
     if (!projections) return meta.position === 0;
     return projections.version === PROJECTION_VERSION && projections.position === meta.position;
   }
 }
 
-/** A builder for the whole log: every read model, with ledger checkpoints and the journal. */
-export function fullBuilder(db: LedgerDb, checkpointPositions?: ReadonlySet<number>): ProjectionBuilder {
-  return new ProjectionBuilder([], { timelineEvery: db.timelineEvery, journal: true, ...(checkpointPositions && { checkpointPositions }) });
+/** Where a full build ended: the log's position, and how far it folded fold segments (which stand in for the journal). */
+export interface BuildEnd {
+  position: number;
+  folded: number;
+}
+
+/** A builder for the whole log: every read model, with ledger checkpoints and (unless `journal` is false) the journal. */
+export function fullBuilder(db: LedgerDb, { checkpointPositions, journal = true }: { checkpointPositions?: ReadonlySet<number>; journal?: boolean } = {}): ProjectionBuilder {
+  return new ProjectionBuilder([], { timelineEvery: db.timelineEvery, journal, ...(checkpointPositions && { checkpointPositions }) });
 }

@@ -1,6 +1,7 @@
 import type { AccountStatus } from '../domain/account';
 import type { Currency } from '../domain/money';
 import { fromColumn, toColumn, type TextColumn } from '../store/text-column';
+import { segmentRows, type FoldSegment } from '../store/fold-columns';
 
 /** Read model: one row per account, what the account list shows. */
 export interface AccountRow {
@@ -121,6 +122,12 @@ export interface JournalWindow {
 
 /** A journal window with its text columns split into rows, as it is built and replayed. */
 export type JournalRows = Omit<JournalWindow, 'accountIds' | 'balances' | 'ats'> & { accountIds: string[]; balances: string[]; ats: string[] };
+
+/** A fold segment's rows as time travel replays them: the same columns as a journal window's. */
+export function segmentJournal(segment: FoldSegment): JournalRows {
+  const { streamIds, ats, balances } = segmentRows(segment);
+  return { start: segment.start, accountIds: streamIds, balances, ats, opened: segment.opened, closed: segment.closed.map(([row]) => row) };
+}
 
 export function journalRows(window: JournalWindow): JournalRows {
   return { ...window, accountIds: fromColumn(window.accountIds), balances: fromColumn(window.balances), ats: fromColumn(window.ats) };

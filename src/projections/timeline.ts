@@ -1,10 +1,11 @@
 import { evolve, type AccountState } from '../domain/account';
 import type { RecordedEvent } from '../domain/events';
 import { Money, toAmountString } from '../domain/money';
+import type { Table } from 'dexie';
 import type { LedgerDb } from '../store/db';
 import { EventStore } from '../store/event-store';
-import { JOURNAL } from './projector';
-import { journalRows, type JournalWindow, type LedgerCheckpoint } from './rows';
+import { FOLDS, JOURNAL } from './projector';
+import { journalRows, segmentJournal, type JournalRows, type LedgerCheckpoint } from './rows';
 
 
 export interface AccountAtPoint {
@@ -31,8 +32,9 @@ const within = (limit: Limit, position: number, at: string) =>
 
 /**
  * Replays the whole ledger to a point: the nearest ledger checkpoint at or
- * before it, then the journal (the imported or rebuilt part of the log), then
- * the appended events after that: about db.timelineEvery steps at the most.
+ * before it, then the fold segments (the imported part of the log), the
+ * journal (what a rebuild folded after them), then the appended events after
+ * that: about db.timelineEvery steps at the most.
  */
 export class LedgerTimeline {
   private readonly states = new Map<string, AccountState>();
@@ -43,30 +45,32 @@ export class LedgerTimeline {
   constructor(private readonly db: LedgerDb) {}
 
   static async at(db: LedgerDb, limit: Limit): Promise<LedgerAtPoint> {
-    return db.transaction('r', [db.meta, db.commits, db.ledgerCheckpoints, db.journal, db.checkpoints], () =>
+    return db.transaction('r', [db.meta, db.commits, db.ledgerCheckpoints, db.journal, db.folds, db.checkpoints], () =>
       new LedgerTimeline(db).walk(limit),
     );
   }
 
   private async walk(limit: Limit): Promise<LedgerAtPoint> {
     const store = new EventStore(this.db);
-    const [meta, mark, checkpoint] = await Promise.all([
+    const [meta, mark, foldsMark, checkpoint] = await Promise.all([
       store.meta(),
       this.db.checkpoints.get(JOURNAL),
+      this.db.checkpoints.get(FOLDS),
       'position' in limit
         ? this.db.ledgerCheckpoints.where('position').belowOrEqual(limit.position).last()
         : this.db.ledgerCheckpoints.where('at').belowOrEqual(limit.at).last(),
     ]);
     if (checkpoint) this.seed(checkpoint);
     const journalEnd = mark?.position ?? 0;
+    const foldsEnd = Math.min(foldsMark?.position ?? 0, journalEnd);
     // The point lies before the next checkpoint (else that one would have been picked), which bounds the walk.
     const next = (await this.db.ledgerCheckpoints.where('position').above(this.position).firstKey()) as number | undefined;
     const end = Math.min(meta.position, 'position' in limit ? limit.position : meta.position, next === undefined ? Infinity : next - 1);
-    if (this.position < journalEnd) {
-      // The window holding the next position starts at or before it.
-      const windowStart = ((await this.db.journal.where('start').belowOrEqual(this.position + 1).lastKey()) as number | undefined) ?? 1;
-      const windows = await this.db.journal.where('start').between(windowStart, Math.min(end, journalEnd), true, true).toArray();
-      for (const window of windows) this.replayWindow(window, journalEnd, limit);
+    if (this.position < foldsEnd) {
+      for (const segment of await this.holding(this.db.folds, Math.min(end, foldsEnd))) this.replayRows(segmentJournal(segment), foldsEnd, limit);
+    }
+    if (!this.done && this.position < journalEnd && end > this.position) {
+      for (const window of await this.holding(this.db.journal, Math.min(end, journalEnd))) this.replayRows(journalRows(window), journalEnd, limit);
     }
     if (!this.done && end > Math.max(this.position, journalEnd)) {
       for (const event of await store.readAppended(Math.max(this.position, journalEnd) + 1, end)) {
@@ -94,13 +98,20 @@ export class LedgerTimeline {
     this.at = at;
   }
 
-  private replayWindow(stored: JournalWindow, journalEnd: number, limit: Limit): void {
-    const window = journalRows(stored);
+  /** The records of a table keyed by the position they start at that hold positions after this.position, up to `to`. */
+  private async holding<T>(table: Table<T, number>, to: number): Promise<T[]> {
+    // The record holding the next position starts at or before it.
+    const first = ((await table.where('start').belowOrEqual(this.position + 1).lastKey()) as number | undefined) ?? 1;
+    return table.where('start').between(first, to, true, true).toArray();
+  }
+
+  /** Positions of a journal window, or of a fold segment, up to `reach`: each row gives the account's balance after it. */
+  private replayRows(window: JournalRows, reach: number, limit: Limit): void {
     const opened = new Map(window.opened.map(([row, ownerName, currency]) => [row, { ownerName, currency }]));
     const closed = new Set(window.closed);
     for (let row = 0; row < window.accountIds.length && !this.done; row++) {
       const position = window.start + row;
-      if (position <= this.position || position > journalEnd) continue;
+      if (position <= this.position || position > reach) continue;
       this.step(position, window.ats[row]!, limit, () => {
         const accountId = window.accountIds[row]!;
         const before = this.states.get(accountId);

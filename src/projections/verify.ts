@@ -1,7 +1,7 @@
 import type { LedgerDb } from '../store/db';
 import { EventStore } from '../store/event-store';
-import { JOURNAL, fullBuilder } from './projector';
-import { journalRows, journalWindow, unpackPages, type JournalRows, type JournalWindow } from './rows';
+import { FOLDS, JOURNAL, fullBuilder } from './projector';
+import { journalRows, segmentJournal, unpackPages, type JournalRows } from './rows';
 
 export interface ProjectionDifference {
   projection: 'accounts' | 'history' | 'timeline' | 'journal';
@@ -26,18 +26,21 @@ function compare<T>(
   }
 }
 
-/** A window cut after position `reach`: the journal only covers the log up to where it was built. */
-function truncate(window: JournalWindow, reach: number): JournalRows {
-  const whole = journalRows(window);
-  const rows = Math.max(0, Math.min(whole.accountIds.length, reach - window.start + 1));
-  return {
-    start: window.start,
-    accountIds: whole.accountIds.slice(0, rows),
-    balances: whole.balances.slice(0, rows),
-    ats: whole.ats.slice(0, rows),
-    opened: window.opened.filter(([row]) => row < rows),
-    closed: window.closed.filter((row) => row < rows),
-  };
+/**
+ * Each position's row of journal windows or fold segments, from `from` to `to`: the account, its balance
+ * after the event, the time, and what opened or closed it.
+ */
+function rowsByPosition(windows: JournalRows[], from: number, to: number, into = new Map<string, unknown>()): Map<string, unknown> {
+  for (const window of windows) {
+    const opened = new Map(window.opened.map(([row, ownerName, currency]) => [row, [ownerName, currency]]));
+    const closed = new Set(window.closed);
+    window.accountIds.forEach((accountId, row) => {
+      const position = window.start + row;
+      if (position < from || position > to) return;
+      into.set(String(position), [accountId, window.balances[row], window.ats[row], opened.get(row) ?? null, closed.has(row)]);
+    });
+  }
+  return into;
 }
 
 const byKey = <T>(rows: T[], key: (row: T) => string | number) => new Map(rows.map((r): [string, T] => [String(key(r)), r]));
@@ -48,17 +51,22 @@ const byKey = <T>(rows: T[], key: (row: T) => string | number) => new Map(rows.m
  */
 export async function verifyProjections(db: LedgerDb): Promise<ProjectionDifference[]> {
   const store = new EventStore(db);
-  const { commits, meta, accounts, history, ledgerCheckpoints, journal, checkpoints } = db;
-  return db.transaction('r', [commits, meta, accounts, history, ledgerCheckpoints, journal, checkpoints], async () => {
+  const { commits, meta, accounts, history, ledgerCheckpoints, journal, checkpoints, folds } = db;
+  return db.transaction('r', [commits, meta, accounts, history, ledgerCheckpoints, journal, checkpoints, folds], async () => {
     const { position } = await store.meta();
-    const [storedAccounts, storedPages, storedCheckpoints, storedJournal, journalMark] = await Promise.all([
+    const [storedAccounts, storedPages, storedCheckpoints, storedJournal, journalMark, foldsMark] = await Promise.all([
       accounts.toArray(),
       history.toArray(),
       ledgerCheckpoints.toArray(),
       journal.toArray(),
       checkpoints.get(JOURNAL),
+      checkpoints.get(FOLDS),
     ]);
-    const fresh = fullBuilder(db, new Set(storedCheckpoints.map((c) => c.position)));
+    const reach = journalMark?.position ?? 0;
+    const folded = Math.min(foldsMark?.position ?? 0, reach);
+    // Time travel reads the fold segments up to `folded`, then the journal: both must match the replay.
+    const segments = folded > 0 ? await folds.where('start').belowOrEqual(folded).toArray() : [];
+    const fresh = fullBuilder(db, { checkpointPositions: new Set(storedCheckpoints.map((c) => c.position)) });
     for (const event of await store.readAll(1, position)) fresh.apply(event);
     const built = fresh.drain(true);
     const differences: ProjectionDifference[] = [];
@@ -69,9 +77,9 @@ export async function verifyProjections(db: LedgerDb): Promise<ProjectionDiffere
     // Only the checkpoints that are stored must match; the replay may offer more positions.
     const storedByPosition = byKey(storedCheckpoints, (c) => c.position);
     compare(differences, 'timeline', storedByPosition, byKey(built.checkpoints, (c) => c.position), storedByPosition.keys());
-    const reach = journalMark?.position ?? 0;
-    const freshJournal = built.journal.map((w) => truncate(w, reach)).filter((w) => w.accountIds.length > 0).map(journalWindow);
-    compare(differences, 'journal', byKey(storedJournal, (w) => w.start), byKey(freshJournal, (w) => w.start));
+    const stored = rowsByPosition(segments.map(segmentJournal), 1, folded);
+    rowsByPosition(storedJournal.map(journalRows), folded + 1, reach, stored);
+    compare(differences, 'journal', stored, rowsByPosition(built.journal.map(journalRows), 1, reach));
     return differences;
   });
 }

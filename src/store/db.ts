@@ -192,6 +192,9 @@ export class LedgerDb extends Dexie {
     // No table changes: an import now packs history pages and snapshots, and groups command buckets, several to a
     // record, which an older release would misread (it would miss pages, and imported command ids).
     this.version(7).stores({});
+    // No table changes: an import writes no journal now (time travel reads its fold segments instead), which an
+    // older release would take for a journal that is there, and answer wrongly.
+    this.version(8).stores({});
   }
 
   /** Set on a view from `bound`: its tables belong to one transaction. */

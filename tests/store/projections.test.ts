@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Ledger } from '../../src/app/ledger';
-import { JOURNAL, PROJECTION_VERSION } from '../../src/projections/projector';
+import { FOLDS, JOURNAL, PROJECTION_VERSION } from '../../src/projections/projector';
 import type { LogMeta } from '../../src/store/db';
 import { segmentRows, type FoldSegment } from '../../src/store/fold-columns';
 import { exportLedger } from '../../src/app/export';
@@ -202,6 +202,7 @@ describe('rebuilding', () => {
     ['read models behind the log', head((meta) => void (meta.projections!.position -= 1))],
     ['read models of an older projection version', head((meta) => void (meta.projections!.version -= 1))],
     ['a journal of an older projection version', (ledger) => ledger.db.checkpoints.update(JOURNAL, { version: PROJECTION_VERSION - 1 })],
+    ['fold segments marked by an older projection version', (ledger) => ledger.db.checkpoints.update(FOLDS, { version: PROJECTION_VERSION - 1 })],
   ])('happens when a ledger opens with %s', async (_case, rewind) => {
     const ledger = await mixedLedger();
     await ledger.projector.rebuild();
