@@ -220,7 +220,8 @@ class ImportWriter {
     await this.flush();
     // A stream ends in its growing record, or in the closed one kept back, or in the two joined when the
     // growing one is too short to be stored as a file (small values cost IndexedDB far more; see
-    // IMPORT_RECORD_BYTES). Only a stream with less than that in all is a small record.
+    // IMPORT_RECORD_BYTES). A small record is left only for a stream shorter than that in all, or one whose kept
+    // record was written early to keep memory bounded (see shed).
     for (const [streamId, record] of this.open) {
       const kept = this.kept.get(streamId);
       if (!kept) continue;
