@@ -1,24 +1,33 @@
-import type { CheckSummary, CheckedSlice, ImportErrorParts } from './import-check';
+import type { ImportErrorParts } from './import-check';
+import type { ImportProgress, ImportResult } from './import-writer';
 
-/** What the page asks of the import Worker. */
-export type ToChecker =
-  | { kind: 'start'; source: string | Blob; whole: boolean; snapshotEvery: number }
-  /** The page took a slice: the checker may send one more. */
-  | { kind: 'taken' };
+/** The database the import Worker opens: the page's own, by name. */
+export interface ImportDatabase {
+  name: string;
+  timelineEvery: number;
+}
 
-/** What the import Worker answers, in this order: ready, a header, slices, then an end or a refusal. */
-export type FromChecker =
-  /** The Worker's script runs: a failure from here on is the checker's, not a Worker that could not start. */
+/** What the page asks of the import Worker: one import, with the options that cross a thread. */
+export interface ToImporter {
+  kind: 'start';
+  database: ImportDatabase;
+  source: string | Blob;
+  options: { mode?: 'empty-only' | 'replace'; snapshotEvery?: number; heldBytes?: number };
+}
+
+/** A failure other than a refusal, as it crosses from the Worker: enough to throw the same kind of error again. */
+export interface FailureParts {
+  name: string;
+  message: string;
+  /** A LedgerError's code (a storage failure's, say). */
+  code?: string;
+}
+
+/** What the import Worker answers: ready, progress, then the result or why there is none. */
+export type FromImporter =
+  /** The Worker's script runs: a failure from here on is the import's, not a Worker that could not start. */
   | { kind: 'ready' }
-  | { kind: 'header'; total: number | null }
-  | { kind: 'slice'; slice: CheckedSlice }
-  | { kind: 'end'; summary: CheckSummary }
+  | { kind: 'progress'; progress: ImportProgress }
+  | { kind: 'done'; result: ImportResult }
   | { kind: 'refused'; error: ImportErrorParts }
-  /** The file is JSON but not one event per line: the page starts again, parsing it whole. */
-  | { kind: 'not-line-layout' }
-  | { kind: 'failed'; message: string }
-  /** Not sent by the Worker but said of it, by the page: it never started (its script could not load). */
-  | { kind: 'unavailable'; message: string };
-
-/** Slices the checker may run ahead of the writer: both cores busy, and memory bounded. */
-export const SLICES_AHEAD = 4;
+  | { kind: 'failed'; error: FailureParts };

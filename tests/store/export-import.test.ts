@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { exportLedger } from '../../src/app/export';
-import type { CheckPlace } from '../../src/app/checked-slices';
+import type { CheckPlace } from '../../src/app/import';
 import { importLedger, type ImportProgress } from '../../src/app/import';
 import type { Ledger } from '../../src/app/ledger';
 import { LedgerQueries } from '../../src/app/queries';
@@ -219,7 +219,7 @@ describe('importing an export into an empty ledger', () => {
 });
 
 describe('where an import is checked', () => {
-  // A browser checks the file in a Worker by default; Node has no Worker, so there only the thread is compared.
+  // A browser imports the file in a Worker by default; Node has no Worker, so there only the thread is compared.
   const places: CheckPlace[] = typeof Worker === 'function' ? ['worker', 'thread'] : ['thread'];
 
   it.each(places)('writes the same ledger when the file is checked in the %s, over many slices', async (checkIn) => {
@@ -285,7 +285,7 @@ describe('where an import is checked', () => {
     expect(await verifyProjections(copy.db)).toEqual([]);
   });
 
-  it('fails with a clear error, and writes nothing, when the checker stops after it started', async () => {
+  it('fails with a clear error, and writes nothing, when the import\'s Worker stops after it started', async () => {
     const crashing = stubWorker((worker) => {
       worker.onmessage?.({ data: { kind: 'ready' } });
       worker.onerror?.(fails('out of memory'));
@@ -293,11 +293,11 @@ describe('where an import is checked', () => {
 
     const { copy, outcome } = await importWith(crashing, (ledger, file) => importLedger(ledger.db, file, { checkIn: 'worker' }));
 
-    expect((outcome as { error: Error }).error.message).toBe('The import could not be checked: out of memory');
+    expect((outcome as { error: Error }).error.message).toBe('The import stopped: out of memory');
     expect(await copy.store.meta()).toMatchObject({ position: 0 });
   });
 
-  it('is cancelled while it waits for the checker, and writes nothing', async () => {
+  it('is cancelled while its Worker runs, ending the Worker, and writes nothing', async () => {
     const silent = stubWorker((worker) => worker.onmessage?.({ data: { kind: 'ready' } }));
     const cancel = new AbortController();
 

@@ -74,7 +74,8 @@ describe('commit records an import writes', () => {
     const { text } = generateLog(12_000, 20);
     const ledger = await ledgers.open();
     const writes = recordWrites(ledger.db);
-    await importLedger(ledger.db, text, { heldBytes });
+    // On this thread: the writes are watched through this page's connection.
+    await importLedger(ledger.db, text, { heldBytes, checkIn: 'thread' });
 
     expect(writes.flat().filter((bytes) => bytes >= IMPORT_RECORD_BYTES).length).toBeGreaterThanOrEqual(20);
     for (const write of writes) {
