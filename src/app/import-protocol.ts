@@ -7,12 +7,15 @@ export interface ImportDatabase {
   timelineEvery: number;
 }
 
+/** Why the Worker refuses a database whose stored schema is newer than its code's. */
+export const NEWER_SCHEMA = 'The stored ledger was written by a newer version of this app. Reload the page, then import again.';
+
 /** What the page asks of the import Worker: one import, with the options that cross a thread. */
 export interface ToImporter {
   kind: 'start';
   database: ImportDatabase;
   source: string | Blob;
-  options: { mode?: 'empty-only' | 'replace'; snapshotEvery?: number; heldBytes?: number };
+  options: { mode?: 'empty-only' | 'replace'; snapshotEvery?: number; heldBytes?: number; mark: string };
 }
 
 /** A failure other than a refusal, as it crosses from the Worker: enough to throw the same kind of error again. */

@@ -4,7 +4,7 @@
 import { ImportError, LedgerError } from '../domain/errors';
 import { LedgerDb } from '../store/db';
 import { importErrorParts } from './import-check';
-import type { FromImporter, ToImporter } from './import-protocol';
+import { NEWER_SCHEMA, type FromImporter, type ToImporter } from './import-protocol';
 import { importHere } from './import-writer';
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
@@ -16,11 +16,24 @@ function failed(error: unknown): FromImporter {
   return { kind: 'failed', error: { name, message, ...(error instanceof LedgerError ? { code: error.code } : {}) } };
 }
 
-scope.onmessage = ({ data: { database, source, options } }: MessageEvent<ToImporter>) => {
+async function run({ database, source, options }: ToImporter): Promise<FromImporter> {
   const db = new LedgerDb(database.name, { timelineEvery: database.timelineEvery });
-  importHere(db, source, { ...options, onProgress: (progress) => send({ kind: 'progress', progress }) })
-    .then((result) => send({ kind: 'done', result }), (error: unknown) => send(failed(error)))
-    .finally(() => db.close());
+  try {
+    // Dexie opens a database of a newer schema as it finds it: this code must not write into that.
+    const declared = db.verno;
+    await db.open();
+    if (db.verno !== declared) return failed(new Error(NEWER_SCHEMA));
+    const result = await importHere(db, source, { ...options, onProgress: (progress) => send({ kind: 'progress', progress }) });
+    return { kind: 'done', result };
+  } catch (error) {
+    return failed(error);
+  } finally {
+    db.close();
+  }
+}
+
+scope.onmessage = ({ data }: MessageEvent<ToImporter>) => {
+  void run(data).then(send);
 };
 
 send({ kind: 'ready' });

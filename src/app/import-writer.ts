@@ -35,6 +35,11 @@ export interface ImportOptions {
   checkIn?: CheckPlace;
   /** Event text the writer holds before it writes records early (default HELD_BYTES; tests pass a small one). */
   heldBytes?: number;
+  /**
+   * The write mark the import leaves in the log's head (default: a fresh one). importLedger chooses it, so that
+   * it can tell from the head whether an import it had to stop had committed already.
+   */
+  mark?: string;
 }
 
 export interface ImportResult {
@@ -218,7 +223,7 @@ class ImportWriter {
    * batch per task so the page keeps responding, then the log's head, then
    * that the read models reach its end.
    */
-  async finish(end: { position: number; lastAt: string }): Promise<void> {
+  async finish(end: { position: number; lastAt: string; mark: string }): Promise<void> {
     await this.flush();
     // A stream ends in its growing record, or in the closed one kept back, or in the two joined when the
     // growing one is too short to be stored as a file (small values cost IndexedDB far more; see
@@ -240,7 +245,7 @@ class ImportWriter {
     const filter = CommandFilter.sizedFor(this.commands.size);
     for (const batch of this.commands.batches(GROUP_BATCH, (id) => filter.add(id))) await this.db.commandBuckets.bulkAdd(batch);
     // A new write mark: a tab's Ledger trusts its cached aggregates only while the head carries the mark it left.
-    const mark = `#import-${crypto.randomUUID()}`;
+    const { mark } = end;
     await this.db.commandFilters.add(filter.record(mark));
     await this.db.meta.put({ key: 'log', position: end.position, lastAt: end.lastAt, lastWrite: mark, imported: true, importMark: mark });
     await this.projector.writeBuild(this.builder, { position: end.position, folded: end.position });
@@ -299,7 +304,7 @@ async function run(database: LedgerDb, source: string | Blob, options: ImportOpt
       if (signal?.aborted) throw cancelled();
       const { events, accounts, lastAt } = slices.summary();
       onProgress?.({ phase: 'writing', done: events, total });
-      await writer.finish({ position: events, lastAt });
+      await writer.finish({ position: events, lastAt, mark: options.mark ?? `#import-${crypto.randomUUID()}` });
       return { events, accounts };
     } finally {
       slices.close();

@@ -41,7 +41,18 @@ function failureFrom({ name, message, code }: FailureParts): Error {
 function importInWorker(db: LedgerDb, source: string | Blob, options: ImportOptions): Promise<ImportResult> {
   const { onProgress, signal, mode, snapshotEvery, heldBytes } = options;
   if (signal?.aborted) return Promise.reject(cancelled());
+  const mark = `#import-${crypto.randomUUID()}`;
   return new Promise<ImportResult>((resolve, reject) => {
+    /**
+     * The Worker ended without an answer (a cancel, or it stopped): its transaction has ended with it, and a
+     * read here waits for that. The import may have committed just before: then the head carries its mark,
+     * and that is the outcome, not `otherwise`.
+     */
+    const outcome = (otherwise: unknown) =>
+      db.meta
+        .get('log')
+        .then(async (head) => (head?.importMark === mark ? resolve({ events: head.position, accounts: await db.accounts.count() }) : reject(otherwise)))
+        .catch(reject);
     const worker = new Worker(new URL('./import-worker.ts', import.meta.url), { type: 'module', name: 'ledger-import' });
     let started = false;
     let settled = false;
@@ -52,8 +63,8 @@ function importInWorker(db: LedgerDb, source: string | Blob, options: ImportOpti
       signal?.removeEventListener('abort', abort);
       outcome();
     };
-    // Ending the Worker closes its connection, which aborts the import's transaction: nothing of it is written.
-    const abort = () => settle(() => reject(cancelled()));
+    // Ending the Worker closes its connection, which aborts the import's transaction unless it has committed.
+    const abort = () => settle(() => outcome(cancelled()));
     signal?.addEventListener('abort', abort, { once: true });
     worker.onmessage = ({ data }: MessageEvent<FromImporter>) => {
       switch (data.kind) {
@@ -78,14 +89,14 @@ function importInWorker(db: LedgerDb, source: string | Blob, options: ImportOpti
       const message = event.message || 'its Worker stopped';
       // Only a script that never ran is "unavailable": an import that fails later (out of memory on a huge file)
       // must not start again on the page.
-      settle(() => reject(started ? new Error(`The import stopped: ${message}`) : new WorkerUnavailable(message)));
+      settle(() => (started ? outcome(new Error(`The import stopped: ${message}`)) : reject(new WorkerUnavailable(message))));
     };
-    worker.onmessageerror = () => settle(() => reject(new Error('The import stopped: a message from its Worker could not be read')));
+    worker.onmessageerror = () => settle(() => outcome(new Error('The import stopped: a message from its Worker could not be read')));
     const start: ToImporter = {
       kind: 'start',
       database: { name: db.name, timelineEvery: db.timelineEvery },
       source,
-      options: { ...(mode && { mode }), ...(snapshotEvery !== undefined && { snapshotEvery }), ...(heldBytes !== undefined && { heldBytes }) },
+      options: { mark, ...(mode && { mode }), ...(snapshotEvery !== undefined && { snapshotEvery }), ...(heldBytes !== undefined && { heldBytes }) },
     };
     worker.postMessage(start);
   });

@@ -1,7 +1,9 @@
 import { describe, expect, it, vi } from 'vitest';
 import { exportLedger } from '../../src/app/export';
-import type { CheckPlace } from '../../src/app/import';
-import { importLedger, type ImportProgress } from '../../src/app/import';
+import type { ToImporter } from '../../src/app/import-protocol';
+import { importHere } from '../../src/app/import-writer';
+import { LedgerDb } from '../../src/store/db';
+import { importLedger, type CheckPlace, type ImportProgress } from '../../src/app/import';
 import type { Ledger } from '../../src/app/ledger';
 import { LedgerQueries } from '../../src/app/queries';
 import { ImportError } from '../../src/domain/errors';
@@ -245,15 +247,21 @@ describe('where an import is checked', () => {
     expect(await verifyProjections(copy.db)).toEqual([]);
   });
 
-  /** A stand-in for the checker's Worker: `behave` says what it does once asked to start. */
-  function stubWorker(behave: (worker: { onmessage: ((e: { data: unknown }) => void) | null; onerror: ((e: Partial<ErrorEvent>) => void) | null }) => void) {
+  type StubbedWorker = { onmessage: ((e: { data: unknown }) => void) | null; onerror: ((e: Partial<ErrorEvent>) => void) | null; terminated: boolean };
+  /** Stand-ins for the import's Worker made so far, newest last. */
+  const stubs: StubbedWorker[] = [];
+  /** A stand-in for the import's Worker: `behave` says what it does once asked to start. */
+  function stubWorker(behave: (worker: StubbedWorker, start: ToImporter) => void) {
     return class {
       onmessage: ((e: { data: unknown }) => void) | null = null;
       onerror: ((e: Partial<ErrorEvent>) => void) | null = null;
       onmessageerror: (() => void) | null = null;
       terminated = false;
-      postMessage(message: { kind: string }): void {
-        if (message.kind === 'start') setTimeout(() => behave(this));
+      constructor() {
+        stubs.push(this);
+      }
+      postMessage(message: ToImporter): void {
+        if (message.kind === 'start') setTimeout(() => behave(this, message));
       }
       terminate(): void {
         this.terminated = true;
@@ -307,7 +315,22 @@ describe('where an import is checked', () => {
     });
 
     expect((outcome as { error: unknown }).error).toMatchObject({ code: 'IMPORT_CANCELLED' });
+    expect(stubs.at(-1)!.terminated).toBe(true);
     expect(await copy.store.meta()).toMatchObject({ position: 0 });
+  });
+
+  it('reports the import, not a cancel, when the cancel comes after the Worker\'s import committed', async () => {
+    const cancel = new AbortController();
+    // The import commits, then the person cancels before its answer reaches the page.
+    const committed = stubWorker((worker, { database, source, options }) => {
+      worker.onmessage?.({ data: { kind: 'ready' } });
+      void importHere(new LedgerDb(database.name, { timelineEvery: database.timelineEvery }), source, options).then(() => cancel.abort());
+    });
+
+    const { copy, text, outcome } = await importWith(committed, (ledger, file) => importLedger(ledger.db, file, { checkIn: 'worker', signal: cancel.signal }));
+
+    expect(outcome).toEqual({ value: { events: 14, accounts: 3 } });
+    expect(await exportLedger(copy.db, AT)).toBe(text);
   });
 
   it.each(places)('refuses a bad event with the same error when checked in the %s', async (checkIn) => {
