@@ -45,7 +45,7 @@ const server = await preview({ ...config, preview: { port: 0, host: '127.0.0.1' 
 const url = server.resolvedUrls.local[0];
 const browser = await chromium.launch({
   executablePath: CHROMIUM,
-  args: [...CHROMIUM_ARGS, '--enable-precise-memory-info', '--js-flags=--max-old-space-size=8192'],
+  args: [...CHROMIUM_ARGS, '--enable-precise-memory-info', '--js-flags=--max-old-space-size=8192 --expose-gc'],
 });
 const page = await browser.newPage();
 page.setDefaultTimeout(0);
