@@ -9,8 +9,7 @@ import { fromColumn } from '../store/text-column';
 import { storageFailure } from '../store/event-store';
 import { DEFAULT_SNAPSHOT_EVERY } from '../store/snapshot-state';
 import { SnapshotPacks } from '../store/snapshots';
-import { checkedSlices } from './checked-slices';
-import type { CheckedSlice } from './import-check';
+import { SliceChecker, type CheckedSlice } from './import-check';
 import { NotLineLayout } from './import-source';
 
 export type ImportPhase = 'reading' | 'writing' | 'done';
@@ -252,6 +251,9 @@ class ImportWriter {
   }
 }
 
+/** A fresh write mark for an import to leave in the log's head (and to name its command filter by). */
+export const newImportMark = () => `#import-${crypto.randomUUID()}`;
+
 export const cancelled = () => new ImportError('IMPORT_CANCELLED', 'The import was cancelled; the ledger is unchanged.');
 
 /** Rejects with IMPORT_CANCELLED once the signal aborts (at once when it already has). */
@@ -280,35 +282,30 @@ async function run(database: LedgerDb, source: string | Blob, options: ImportOpt
       }
       await Promise.all(db.writeTables.map((table) => table.clear()));
     }
-    // Every wait for the checker also ends at a cancel: a Worker can take a while to send its next slice.
+    // Every wait for the file's next bytes also ends at a cancel.
     const cancel = signal && cancelledBy(signal);
     const wait = <T>(promise: Promise<T>) => waitInTransaction(tx, cancel ? Promise.race([promise, cancel]) : promise);
-    const snapshotEvery = options.snapshotEvery ?? DEFAULT_SNAPSHOT_EVERY;
-    const slices = checkedSlices(source, whole, snapshotEvery, wait);
-    try {
-      const { total } = await slices.start();
-      const writer = new ImportWriter(db, options.heldBytes);
-      let flushing: Promise<void> = Promise.resolve();
-      for (let slice = await slices.next(); slice !== null; slice = await slices.next()) {
-        if (signal?.aborted) throw cancelled();
-        writer.add(slice);
-        // IndexedDB writes a slice while the next one is checked: one flush in flight at a time.
-        await flushing;
-        while (writer.backlogged) await writer.flush();
-        flushing = writer.flush();
-        // Awaited at the next slice; if the file turns out bad first, the transaction's abort reports the outcome.
-        flushing.catch(() => undefined);
-        onProgress?.({ phase: 'reading', done: slice.segment.start + slice.segment.versions.length - 1, total });
-      }
-      await flushing;
+    const checker = new SliceChecker(source, whole, options.snapshotEvery ?? DEFAULT_SNAPSHOT_EVERY);
+    const { total } = await checker.readHeader(wait);
+    const writer = new ImportWriter(db, options.heldBytes);
+    let flushing: Promise<void> = Promise.resolve();
+    for (let slice = await checker.readSlice(wait); slice !== null; slice = await checker.readSlice(wait)) {
       if (signal?.aborted) throw cancelled();
-      const { events, accounts, lastAt } = slices.summary();
-      onProgress?.({ phase: 'writing', done: events, total });
-      await writer.finish({ position: events, lastAt, mark: options.mark ?? `#import-${crypto.randomUUID()}` });
-      return { events, accounts };
-    } finally {
-      slices.close();
+      writer.add(slice);
+      // IndexedDB writes a slice while the next one is checked: one flush in flight at a time.
+      await flushing;
+      while (writer.backlogged) await writer.flush();
+      flushing = writer.flush();
+      // Awaited at the next slice; if the file turns out bad first, the transaction's abort reports the outcome.
+      flushing.catch(() => undefined);
+      onProgress?.({ phase: 'reading', done: slice.segment.start + slice.segment.versions.length - 1, total });
     }
+    await flushing;
+    if (signal?.aborted) throw cancelled();
+    const { events, accounts, lastAt } = checker.summary();
+    onProgress?.({ phase: 'writing', done: events, total });
+    await writer.finish({ position: events, lastAt, mark: options.mark ?? newImportMark() });
+    return { events, accounts };
   });
 }
 

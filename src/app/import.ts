@@ -2,7 +2,7 @@ import { StorageError, assertNever, type ErrorCode } from '../domain/errors';
 import type { LedgerDb } from '../store/db';
 import { importErrorFrom } from './import-check';
 import type { FailureParts, FromImporter, ToImporter } from './import-protocol';
-import { cancelled, importHere, type ImportOptions, type ImportResult } from './import-writer';
+import { cancelled, importHere, newImportMark, type ImportOptions, type ImportResult } from './import-writer';
 
 export { IMPORT_RECORD_BYTES, importTaskBytes } from './import-writer';
 export type { CheckPlace, ImportOptions, ImportPhase, ImportProgress, ImportResult } from './import-writer';
@@ -41,7 +41,7 @@ function failureFrom({ name, message, code }: FailureParts): Error {
 function importInWorker(db: LedgerDb, source: string | Blob, options: ImportOptions): Promise<ImportResult> {
   const { onProgress, signal, mode, snapshotEvery, heldBytes } = options;
   if (signal?.aborted) return Promise.reject(cancelled());
-  const mark = `#import-${crypto.randomUUID()}`;
+  const mark = newImportMark();
   return new Promise<ImportResult>((resolve, reject) => {
     /**
      * The Worker ended without an answer (a cancel, or it stopped): its transaction has ended with it, and a
@@ -56,12 +56,12 @@ function importInWorker(db: LedgerDb, source: string | Blob, options: ImportOpti
     const worker = new Worker(new URL('./import-worker.ts', import.meta.url), { type: 'module', name: 'ledger-import' });
     let started = false;
     let settled = false;
-    const settle = (outcome: () => void) => {
+    const settle = (then: () => void) => {
       if (settled) return;
       settled = true;
       worker.terminate();
       signal?.removeEventListener('abort', abort);
-      outcome();
+      then();
     };
     // Ending the Worker closes its connection, which aborts the import's transaction unless it has committed.
     const abort = () => settle(() => outcome(cancelled()));
