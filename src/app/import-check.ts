@@ -3,25 +3,24 @@ import type { RecordedEvent } from '../domain/events';
 import { LedgerCheck } from '../domain/ledger-check';
 import type { SnapshotRecord } from '../store/db';
 import { eventText } from '../store/event-text';
-import { FoldSegmentBuilder, type FoldSegment } from '../store/fold-columns';
+import { FoldSegmentBuilder, type FoldSegment, type SegmentRows } from '../store/fold-columns';
 import { SNAPSHOT_SCHEMA_VERSION, serializeState } from '../store/snapshot-state';
-import { toColumn, type TextColumn } from '../store/text-column';
 import { EventReader, NEED_MORE, checkCount } from './import-source';
 
 /**
  * A slice of an import file, read, checked and with the rules replayed:
  * everything the writer needs, and nothing it must parse or add up again.
- * Plain columns, so it crosses from a Worker as cheaply as it can.
+ * The checker and the writer share a thread, so the columns are handed over
+ * as they were built.
  */
 export interface CheckedSlice {
-  /** The read models' view of the slice's events; row i is the event at position segment.start + i. */
+  /** The read models' view of the slice's events, as it is stored; row i is the event at position segment.start + i. */
   segment: FoldSegment;
-  /**
-   * Each event's stored text (a line of the file or JSON.stringify's output: never a raw newline). Lines
-   * cross a thread far faster as one string than as thousands.
-   */
-  texts: TextColumn;
-  commandIds: TextColumn;
+  /** The segment's text columns as rows. */
+  rows: SegmentRows;
+  /** Each event's stored text (a line of the file or JSON.stringify's output: never a raw newline). */
+  texts: string[];
+  commandIds: string[];
   /** Snapshots of the accounts whose stream reached a multiple of snapshotEvery in this slice. */
   snapshots: SnapshotRecord[];
 }
@@ -78,8 +77,8 @@ function storedText(event: RecordedEvent, raw: unknown, line: string | undefined
  * Reads an export and checks it a slice at a time: every event validated and
  * the rules replayed in order, so the first bad event throws its ImportError.
  * The only waits are for the file's next bytes, through the `wait` it is
- * given: the same checker runs in a Worker or, where there is none, inside
- * the import's transaction (whose `wait` keeps the transaction alive).
+ * given: it runs inside the import's transaction (in the import's Worker, or
+ * on the page where there is none), whose `wait` keeps the transaction alive.
  */
 export class SliceChecker {
   private readonly reader: EventReader;
@@ -136,7 +135,7 @@ export class SliceChecker {
       }
       this.lastAt = metadata.at;
     });
-    return { segment: segment.take()!, texts: toColumn(texts), commandIds: toColumn(commandIds), snapshots };
+    return { segment: segment.take()!, rows: segment.rows, texts, commandIds, snapshots };
   }
 
   summary(): CheckSummary {

@@ -4,8 +4,7 @@ import { Projector, fullBuilder } from '../projections/projector';
 import { waitInTransaction, type CommitRecord, type LedgerDb } from '../store/db';
 import { CommandBuckets } from '../store/command-index';
 import { CommandFilter } from '../store/command-filter';
-import { segmentRows, type FoldSegment } from '../store/fold-columns';
-import { fromColumn } from '../store/text-column';
+import type { FoldSegment } from '../store/fold-columns';
 import { storageFailure } from '../store/event-store';
 import { DEFAULT_SNAPSHOT_EVERY } from '../store/snapshot-state';
 import { SnapshotPacks } from '../store/snapshots';
@@ -115,12 +114,9 @@ class ImportWriter {
     this.builder = fullBuilder(db, { journal: false });
   }
 
-  add({ segment, snapshots, ...columns }: CheckedSlice): void {
+  add({ segment, rows, texts, commandIds, snapshots }: CheckedSlice): void {
     const { versions, start } = segment;
-    const rows = segmentRows(segment);
     const { streamIds } = rows;
-    const texts = fromColumn(columns.texts);
-    const commandIds = fromColumn(columns.commandIds);
     for (let i = 0; i < versions.length; i++) {
       const id = streamIds[i]!;
       const version = versions[i]!;

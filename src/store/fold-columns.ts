@@ -99,8 +99,15 @@ export function foldableSegment(segment: FoldSegment): boolean {
   return segment.version === FOLD_SEGMENT_VERSION && knownKinds(segment.kinds);
 }
 
+/** A segment's text columns as rows. */
+export interface SegmentRows {
+  streamIds: string[];
+  ats: string[];
+  balances: string[];
+}
+
 /** A segment's rows with its text columns split out. */
-export function segmentRows(segment: FoldSegment): { streamIds: string[]; ats: string[]; balances: string[] } {
+export function segmentRows(segment: FoldSegment): SegmentRows {
   return { streamIds: fromColumn(segment.streamIds), ats: fromColumn(segment.ats), balances: fromColumn(segment.balances) };
 }
 
@@ -125,6 +132,11 @@ export class FoldSegmentBuilder {
     this.balances.push(balanceAfter);
     if (event.type === 'AccountOpened') this.opened.push([row, event.data.ownerName, event.data.currency]);
     if (event.type === 'AccountClosed') this.closed.push([row, event.data.reason]);
+  }
+
+  /** The rows added so far, as take() joins them into the segment's columns. */
+  get rows(): SegmentRows {
+    return { streamIds: this.streamIds, ats: this.ats, balances: this.balances };
   }
 
   /** The segment of every event added (null when none was). */
