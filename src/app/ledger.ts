@@ -4,15 +4,16 @@ import type { LedgerCommand } from '../domain/commands';
 import { ConcurrencyError, assertNever } from '../domain/errors';
 import type { AccountEvent, RecordedEvent } from '../domain/events';
 import { decideTransfer } from '../domain/transfer';
-import { PROJECTION_VERSION, Projector } from '../projections/projector';
+import { PROJECTION_VERSION, Projector, projectInline } from '../projections/projector';
 import { HISTORY_PAGE_SIZE, type AccountRow } from '../projections/rows';
 import { findImportedCommand } from '../store/command-index';
 import { CommandFilter } from '../store/command-filter';
 import { FoldColumnsBuilder, type FoldColumns } from '../store/fold-columns';
 import { toAmountString } from '../domain/money';
-import { LedgerDb, type LogMeta } from '../store/db';
-import { EventStore, storageFailure, type StreamAppend } from '../store/event-store';
-import { DEFAULT_SNAPSHOT_EVERY, SnapshotStore, crossesSnapshotPoint } from '../store/snapshots';
+import { LedgerDb, type LogMeta, type SnapshotRecord } from '../store/db';
+import { LogMoved, writeDirect, type DirectWrite } from '../store/direct-write';
+import { EventStore, buildAppend, storageFailure, type BuiltAppend, type StreamAppend } from '../store/event-store';
+import { DEFAULT_SNAPSHOT_EVERY, SnapshotStore, crossesSnapshotPoint, snapshotRecord } from '../store/snapshots';
 
 export interface LedgerOptions {
   /** Where time comes from; the domain never reads a clock. */
@@ -64,6 +65,16 @@ interface Plan {
   touched: Map<string, CachedAccount>;
   appends: StreamAppend[];
 }
+
+/** What a command writes, worked out before any of it is written. */
+interface Composed extends BuiltAppend {
+  /** Each stream's state and version after the command. */
+  after: Map<string, CachedAccount>;
+  snapshots: SnapshotRecord[];
+}
+
+/** The tables a command may write through writeDirect: plain adds and puts, no reads. */
+const DIRECT_TABLES = new Set(['commits', 'meta', 'accounts', 'history', 'snapshots']);
 
 /** The log was not as this tab expected: the optimistic transaction is aborted and the command checked again. */
 class NotAsExpected extends Error {}
@@ -244,10 +255,19 @@ export class Ledger {
    */
   private async executeAsExpected(command: LedgerCommand, { expected, touched, appends }: Plan): Promise<CommandResult> {
     const buckets = this.mayBeImported(expected, command.commandId);
-    const committed = await this.transaction(this.scopeOf(expected, touched, appends, buckets), async (t) => {
+    const scope = this.scopeOf(expected, touched, appends, buckets);
+    const rows = [...touched.values()].map((a) => a.row);
+    // The usual scope is only plain puts and adds: IndexedDB's own transaction does them for much less.
+    if (expected.lastWrite !== undefined && scope.every((table) => DIRECT_TABLES.has(table.name))) {
+      const direct = await this.writeDirect(command, appends, touched, { ...expected, lastWrite: expected.lastWrite }, rows);
+      if (direct) {
+        this.commit(direct);
+        return direct.result;
+      }
+    }
+    const committed = await this.transaction(scope, async (t) => {
       const head = t.store.meta();
       const imported = buckets ? findImportedCommand(t.db, command.commandId) : null;
-      const rows = [...touched.values()].map((a) => a.row);
       const staged = this.write(t, command, appends, touched, expected, rows).catch((error: unknown) => {
         throw isConflict(error) ? new NotAsExpected() : error;
       });
@@ -338,6 +358,37 @@ export class Ledger {
   }
 
   /**
+   * What a command writes to the log and its snapshots, from the accounts it
+   * was decided on and the log's head: no I/O, so the same for every path.
+   */
+  private compose(appends: StreamAppend[], touched: Map<string, CachedAccount>, meta: LogMeta): Composed {
+    const columns = (streamId: string, batch: RecordedEvent[]): FoldColumns => {
+      const fold = new FoldColumnsBuilder();
+      let state = touched.get(streamId)!.state;
+      for (const event of batch) {
+        state = evolve(state, event);
+        fold.add(event, state.status === 'none' ? '' : toAmountString(state.balance, state.currency));
+      }
+      return fold.done();
+    };
+    const versions = appends.map((a) => touched.get(a.streamId)!.version);
+    const built = buildAppend(appends, this.clock().toISOString(), meta, versions, { projection: PROJECTION_VERSION, columns });
+    const after = new Map<string, CachedAccount>();
+    for (const event of built.events) {
+      const before = after.get(event.streamId) ?? touched.get(event.streamId)!;
+      after.set(event.streamId, { state: evolve(before.state, event), version: event.version });
+    }
+    const snapshots = appends
+      .filter((a) => crossesSnapshotPoint(a.expectedVersion, after.get(a.streamId)?.version ?? a.expectedVersion, this.snapshotEvery))
+      .map((a) => {
+        const last = built.events.findLast((e) => e.streamId === a.streamId)!;
+        return snapshotRecord(a.streamId, last.version, last.position, last.metadata.at, after.get(a.streamId)!.state);
+      })
+      .filter((record): record is SnapshotRecord => record !== null);
+    return { ...built, after, snapshots };
+  }
+
+  /**
    * Appends, folds the read models and takes due snapshots, all as one round
    * of writes in the current transaction; resolves when they are done.
    */
@@ -349,31 +400,48 @@ export class Ledger {
     meta: LogMeta,
     rows: (AccountRow | undefined)[],
   ): Promise<Committed> {
-    const at = this.clock().toISOString();
-    const versions = new Map([...touched].map(([id, account]) => [id, account.version]));
-    const columns = (streamId: string, batch: RecordedEvent[]): FoldColumns => {
-      const fold = new FoldColumnsBuilder();
-      let state = touched.get(streamId)!.state;
-      for (const event of batch) {
-        state = evolve(state, event);
-        fold.add(event, state.status === 'none' ? '' : toAmountString(state.balance, state.currency));
-      }
-      return fold.done();
-    };
-    const { events, written, head } = await t.store.stage(appends, at, { meta, versions, projection: PROJECTION_VERSION, columns });
-    const after = new Map<string, CachedAccount>();
-    for (const event of events) {
-      const before = after.get(event.streamId) ?? touched.get(event.streamId)!;
-      after.set(event.streamId, { state: evolve(before.state, event), version: event.version });
+    const composed = this.compose(appends, touched, meta);
+    const { events, after, head } = composed;
+    const [, projected] = await Promise.all([
+      t.store.write(appends, composed),
+      t.projector.applyInline(events, rows),
+      composed.snapshots.length > 0 ? t.db.snapshots.bulkPut(composed.snapshots) : null,
+    ]);
+    return this.committed(command, events, after, projected, head);
+  }
+
+  /**
+   * The planned command written with IndexedDB's own transaction (see
+   * writeDirect), when the log's head still names this tab's last write.
+   * Null when the connection is not open, for Dexie's path to deal with.
+   */
+  private async writeDirect(
+    command: LedgerCommand,
+    appends: StreamAppend[],
+    touched: Map<string, CachedAccount>,
+    expected: LogMeta & { lastWrite: string },
+    rows: (AccountRow | undefined)[],
+  ): Promise<Committed | null> {
+    const composed = this.compose(appends, touched, expected);
+    const { events, after, head } = composed;
+    const projected = projectInline(events, rows);
+    const writes: DirectWrite[] = [
+      { table: 'commits', values: composed.records, add: true },
+      { table: 'accounts', values: projected.rows },
+      { table: 'history', values: projected.pages },
+      { table: 'snapshots', values: composed.snapshots },
+    ];
+    try {
+      const written = await writeDirect(this.db, expected.lastWrite, writes.filter((w) => w.values.length > 0), head);
+      return written ? this.committed(command, events, after, projected.rows, head) : null;
+    } catch (error) {
+      throw error instanceof LogMoved ? new NotAsExpected() : error;
     }
-    const snapshots = appends
-      .filter((a) => crossesSnapshotPoint(a.expectedVersion, after.get(a.streamId)?.version ?? a.expectedVersion, this.snapshotEvery))
-      .map((a) => {
-        const last = events.findLast((e) => e.streamId === a.streamId)!;
-        return t.snapshots.save(a.streamId, last.version, last.position, last.metadata.at, after.get(a.streamId)!.state);
-      });
-    const [, projected] = await Promise.all([written, t.projector.applyInline(events, rows), ...snapshots]);
-    for (const row of projected) {
+  }
+
+  /** What a command's transaction did, with each account's new row beside its new state. */
+  private committed(command: LedgerCommand, events: RecordedEvent[], after: Map<string, CachedAccount>, rows: AccountRow[], head: LogMeta): Committed {
+    for (const row of rows) {
       const account = after.get(row.accountId);
       if (account) account.row = row;
     }

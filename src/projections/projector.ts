@@ -27,6 +27,17 @@ export function checkpointAccount(row: AccountRow): CheckpointAccount {
   return [row.accountId, row.ownerName, row.currency, row.status, row.balance, row.version];
 }
 
+/**
+ * The account rows and new history pages that freshly appended events leave,
+ * from the rows before them (one for every stream in `events`; an account the
+ * events open has none). No I/O: the caller writes them.
+ */
+export function projectInline(events: readonly RecordedEvent[], before: readonly (AccountRow | undefined)[]): { rows: AccountRow[]; pages: HistoryPage[] } {
+  const builder = new ProjectionBuilder(before.filter((r): r is AccountRow => r !== undefined));
+  for (const event of events) builder.apply(event);
+  return { rows: builder.rows(), pages: builder.pages };
+}
+
 /** Keeps the read models in step with the log. Runs inside the caller's transaction. */
 export class Projector {
   private readonly store: EventStore;
@@ -45,20 +56,17 @@ export class Projector {
     if (!first || !last) return [];
     const ids = [...new Set(events.map((e) => e.streamId))];
     // The caller may have the rows already (they must cover every stream in `events`).
-    const rows = (await (read ?? this.db.accounts.bulkGet(ids))).filter((r): r is AccountRow => r !== undefined);
-    const builder = new ProjectionBuilder(rows);
-    for (const event of events) builder.apply(event);
-    const writes: Promise<unknown>[] = [this.db.accounts.bulkPut(builder.rows())];
-    if (builder.pages.length > 0) writes.push(this.db.history.bulkPut(builder.pages));
+    const { rows, pages } = projectInline(events, await (read ?? this.db.accounts.bulkGet(ids)));
+    const writes: Promise<unknown>[] = [this.db.accounts.bulkPut(rows)];
+    if (pages.length > 0) writes.push(this.db.history.bulkPut(pages));
     // One ledger checkpoint each time the log passes a multiple of timelineEvery: rare, so reading every row is fine.
     const every = this.db.timelineEvery;
     if (Math.floor((first.position - 1) / every) < Math.floor(last.position / every)) {
       const all = await this.db.accounts.orderBy('openedPosition').toArray();
       writes.push(this.db.ledgerCheckpoints.put({ position: last.position, at: last.metadata.at, accounts: all.map(checkpointAccount) }));
     }
-    const after = builder.rows();
     await Promise.all(writes);
-    return after;
+    return rows;
   }
 
   /**

@@ -156,7 +156,9 @@ export class LedgerDb extends Dexie {
     const { timelineEvery = TIMELINE_EVERY, ...dexieOptions } = options;
     // 'relaxed': a commit is done once the browser has handed it to the OS, as Chromium does by default;
     // it survives a tab or browser crash, and saves a disk flush on every command.
-    super(name, { chromeTransactionDurability: 'relaxed', ...dexieOptions });
+    // No query cache: a command may write through IndexedDB's own transaction (see writeDirect), which the cache
+    // would not see, and live queries then read what is stored.
+    super(name, { chromeTransactionDurability: 'relaxed', cache: 'disabled', ...dexieOptions });
     this.timelineEvery = timelineEvery;
     this.version(1).stores({
       commits: '[streamId+version], position',

@@ -138,6 +138,65 @@ function storedIn(record: CommitRecord, from: number, to: number): LoggedEvent[]
   return events;
 }
 
+/** What an append writes: its events, their commit records and the log's new head. */
+export interface BuiltAppend {
+  events: RecordedEvent[];
+  records: CommitRecord[];
+  head: LogMeta;
+}
+
+/**
+ * The records and head an append writes, from the log's head and each
+ * stream's version (`versions[i]` for `appends[i]`) as the caller read or
+ * expects them. No I/O: the caller issues the writes, through Dexie or not.
+ * Fails with ConcurrencyError when a stream is not at its expected version.
+ */
+export function buildAppend(
+  appends: StreamAppend[],
+  at: string,
+  meta: LogMeta,
+  versions: readonly number[],
+  { projection, columns }: Pick<AppendReads, 'projection' | 'columns'> = {},
+): BuiltAppend {
+  appends.forEach((a, i) => {
+    const actual = versions[i] ?? 0;
+    if (actual !== a.expectedVersion) throw new ConcurrencyError(a.streamId, a.expectedVersion, actual);
+  });
+  const stamp = at > meta.lastAt ? at : meta.lastAt;
+  let position = meta.position;
+  const events: RecordedEvent[] = [];
+  const records: [CommitRecord, RecordedEvent[]][] = [];
+  for (const a of appends) {
+    const batch = a.events.map(({ event, metadata }, i): RecordedEvent => ({
+      ...event,
+      streamId: a.streamId,
+      version: a.expectedVersion + i + 1,
+      position: ++position,
+      schemaVersion: SCHEMA_VERSIONS[event.type],
+      metadata: { ...metadata, at: stamp },
+    }) as RecordedEvent);
+    if (batch.length > APPEND_RECORD_LIMIT) {
+      throw new RangeError(`One append may write at most ${APPEND_RECORD_LIMIT} events to a stream.`);
+    }
+    if (batch.length > 0) {
+      const record = toCommitRecord(a.streamId, batch);
+      if (columns) record.fold = columns(a.streamId, batch);
+      records.push([record, batch]);
+    }
+    events.push(...batch);
+  }
+  indexCommands(records);
+  const head: LogMeta = {
+    ...meta,
+    position,
+    lastAt: stamp,
+    // A fresh mark, not an event id: ids come from callers and files, and need not be unique across tabs.
+    lastWrite: crypto.randomUUID(),
+    ...(projection !== undefined && { projections: { position, version: projection } }),
+  };
+  return { events, records: records.map(([record]) => record), head };
+}
+
 /** Translates IndexedDB's failures into the ledger's own errors; rethrows the rest. */
 export function storageFailure(error: unknown): unknown {
   const name = (error as { name?: string } | null)?.name;
@@ -195,55 +254,8 @@ export class EventStore {
         read.meta ?? this.meta(),
         read.versions ? appends.map((a) => ({ version: read.versions!.get(a.streamId) ?? 0 })) : Promise.all(appends.map((a) => this.head(a.streamId))),
       ]);
-      appends.forEach((a, i) => {
-        const actual = heads[i]?.version ?? 0;
-        if (actual !== a.expectedVersion) throw new ConcurrencyError(a.streamId, a.expectedVersion, actual);
-      });
-      const stamp = at > meta.lastAt ? at : meta.lastAt;
-      let position = meta.position;
-      const recorded: RecordedEvent[] = [];
-      const records: [CommitRecord, RecordedEvent[]][] = [];
-      for (const a of appends) {
-        const batch = a.events.map(({ event, metadata }, i): RecordedEvent => ({
-          ...event,
-          streamId: a.streamId,
-          version: a.expectedVersion + i + 1,
-          position: ++position,
-          schemaVersion: SCHEMA_VERSIONS[event.type],
-          metadata: { ...metadata, at: stamp },
-        }) as RecordedEvent);
-        if (batch.length > APPEND_RECORD_LIMIT) {
-          throw new RangeError(`One append may write at most ${APPEND_RECORD_LIMIT} events to a stream.`);
-        }
-        if (batch.length > 0) {
-          const record = toCommitRecord(a.streamId, batch);
-          if (read.columns) record.fold = read.columns(a.streamId, batch);
-          records.push([record, batch]);
-        }
-        recorded.push(...batch);
-      }
-      indexCommands(records);
-      // `add` (never `put`): a duplicate [streamId+version] is refused by IndexedDB itself.
-      const added = this.db.commits.bulkAdd(records.map(([record]) => record)).catch(async (error: unknown) => {
-        if (error instanceof Dexie.BulkError || (error as Error).name === 'ConstraintError') {
-          const a = appends[0]!;
-          throw new ConcurrencyError(a.streamId, a.expectedVersion, await this.streamVersion(a.streamId));
-        }
-        throw error;
-      });
-      const head: LogMeta = {
-        ...meta,
-        position,
-        lastAt: stamp,
-        // A fresh mark, not an event id: ids come from callers and files, and need not be unique across tabs.
-        lastWrite: crypto.randomUUID(),
-        ...(read.projection !== undefined && { projections: { position, version: read.projection } }),
-      };
-      const written = Promise.all([
-        added,
-        this.db.meta.put(head),
-      ]);
-      return { events: recorded, written, head };
+      const built = buildAppend(appends, at, meta, heads.map((h) => h?.version ?? 0), read);
+      return { events: built.events, head: built.head, written: this.write(appends, built) };
     };
     if (Dexie.currentTransaction || this.db.transactionBound) return run();
     try {
@@ -255,6 +267,19 @@ export class EventStore {
     } catch (error) {
       throw storageFailure(error);
     }
+  }
+
+  /** Writes a built append's records and head in the current transaction; resolves when both are written. */
+  write(appends: StreamAppend[], { records, head }: BuiltAppend): Promise<unknown> {
+    // `add` (never `put`): a duplicate [streamId+version] is refused by IndexedDB itself.
+    const added = this.db.commits.bulkAdd(records).catch(async (error: unknown) => {
+      if (error instanceof Dexie.BulkError || (error as Error).name === 'ConstraintError') {
+        const a = appends[0]!;
+        throw new ConcurrencyError(a.streamId, a.expectedVersion, await this.streamVersion(a.streamId));
+      }
+      throw error;
+    });
+    return Promise.all([added, this.db.meta.put(head)]);
   }
 
   /** Events of one stream with fromVersion <= version <= toVersion, oldest first. */

@@ -10,13 +10,18 @@ export function crossesSnapshotPoint(fromVersion: number, toVersion: number, eve
   return every > 0 && Math.floor(toVersion / every) > Math.floor(fromVersion / every);
 }
 
+/** The record of one snapshot; null for a state with nothing to keep (an account never opened). */
+export function snapshotRecord(streamId: string, version: number, position: number, at: string, state: AccountState): SnapshotRecord | null {
+  const saved = serializeState(state);
+  return saved ? { streamId, version, position, at, schemaVersion: SNAPSHOT_SCHEMA_VERSION, state: saved } : null;
+}
+
 export class SnapshotStore {
   constructor(private readonly db: LedgerDb) {}
 
   async save(streamId: string, version: number, position: number, at: string, state: AccountState): Promise<void> {
-    const saved = serializeState(state);
-    if (!saved) return;
-    await this.db.snapshots.put({ streamId, version, position, at, schemaVersion: SNAPSHOT_SCHEMA_VERSION, state: saved });
+    const record = snapshotRecord(streamId, version, position, at, state);
+    if (record) await this.db.snapshots.put(record);
   }
 
   /**

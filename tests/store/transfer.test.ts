@@ -1,9 +1,8 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import type { Ledger } from '../../src/app/ledger';
 import { LedgerQueries } from '../../src/app/queries';
 import { ConcurrencyError, DomainError, ValidationError } from '../../src/domain/errors';
 import { verifyProjections } from '../../src/projections/verify';
-import type { LedgerDb } from '../../src/store/db';
 import { close, open, transfer } from '../support/ledger';
 import { dumpDb, useLedgers } from '../support/store';
 
@@ -17,54 +16,40 @@ async function twoAccounts(): Promise<Ledger> {
   return ledger;
 }
 
-const injected = () => {
-  throw new Error('injected storage failure');
-};
+/**
+ * Makes IndexedDB itself refuse one write: `add` or `put` on `store` throws
+ * for the first record `match` picks, whether Dexie or the ledger's own
+ * transaction (writeDirect) makes the request. Returns the disarm.
+ */
+function failWrite(store: string, match: (record: Record<string, unknown>) => boolean): () => void {
+  const proto = IDBObjectStore.prototype;
+  const original = { add: proto.add, put: proto.put };
+  for (const method of ['add', 'put'] as const) {
+    proto[method] = function (this: IDBObjectStore, value: unknown, key?: IDBValidKey) {
+      if (this.name === store && match(value as Record<string, unknown>)) throw new Error('injected storage failure');
+      return original[method].call(this, value, key);
+    };
+  }
+  return () => {
+    Object.assign(proto, original);
+  };
+}
 
-/** Each arms a Dexie hook that fails one write of the transfer's transaction; returns the disarm. */
-const failurePoints: [string, (db: LedgerDb) => () => void][] = [
-  [
-    "the receiving stream's commit record",
-    (db) => {
-      const hook = (_key: unknown, record: { streamId: string }) => {
-        if (record.streamId === 'bob') injected();
-      };
-      db.commits.hook('creating', hook);
-      return () => db.commits.hook('creating').unsubscribe(hook);
-    },
-  ],
-  [
-    'the log\'s head (position and read-model checkpoint), after both commit records',
-    (db) => {
-      db.meta.hook('updating', injected);
-      return () => db.meta.hook('updating').unsubscribe(injected);
-    },
-  ],
-  [
-    'the account list, after the log',
-    (db) => {
-      const hook = (_changes: unknown, key: unknown) => {
-        if (key === 'bob') injected();
-      };
-      db.accounts.hook('updating', hook);
-      return () => db.accounts.hook('updating').unsubscribe(hook);
-    },
-  ],
-  [
-    "the receiver's history page",
-    (db) => {
-      db.history.hook('creating', injected);
-      return () => db.history.hook('creating').unsubscribe(injected);
-    },
-  ],
-  [
-    "the sender's snapshot, the transaction's last write",
-    (db) => {
-      db.snapshots.hook('creating', injected);
-      return () => db.snapshots.hook('creating').unsubscribe(injected);
-    },
-  ],
+/** Each fails one write of the transfer's transaction; returns the disarm. */
+const failurePoints: [string, () => () => void][] = [
+  ["the receiving stream's commit record", () => failWrite('commits', (record) => record.streamId === 'bob')],
+  ["the log's head (position and read-model checkpoint), after both commit records", () => failWrite('meta', () => true)],
+  ['the account list, after the log', () => failWrite('accounts', (row) => row.accountId === 'bob')],
+  ["the receiver's history page", () => failWrite('history', () => true)],
+  ["the sender's snapshot, the transaction's last write", () => failWrite('snapshots', () => true)],
 ];
+
+/**
+ * How the ledger runs the transfer: from the tab's own cache ('planned': the
+ * tab wrote the log's last event, and writes without Dexie), or checked
+ * against what it reads in the transaction ('checked': another tab wrote last).
+ */
+const paths = ['planned', 'checked'] as const;
 
 describe('a transfer', () => {
   it('writes TransferSent and TransferReceived as one commit: adjacent positions, one time, one command', async () => {
@@ -85,12 +70,16 @@ describe('a transfer', () => {
     expect(await verifyProjections(ledger.db)).toEqual([]);
   });
 
-  it.each(failurePoints)('leaves no trace when writing %s fails, and can then be retried', async (_point, arm) => {
-    const ledger = await twoAccounts();
+  it.each(paths.flatMap((path) => failurePoints.map(([point, arm]) => [path, point, arm] as const)))(
+    'on the %s path, leaves no trace when writing %s fails, and can then be retried',
+    async (path, _point, arm) => {
+    const writer = await twoAccounts();
+    const ledger = path === 'planned' ? writer : await ledgers.connect(writer);
     const before = await dumpDb(ledger.db);
     expect(before.commits).toHaveLength(2);
     const command = transfer('alice', 'bob', '30');
-    const disarm = arm(ledger.db);
+    const disarm = arm();
+    onTestFinished(disarm);
 
     await expect(ledger.execute(command)).rejects.toThrow('injected storage failure');
 
@@ -101,7 +90,8 @@ describe('a transfer', () => {
     expect(retried.events.map((e) => e.type)).toEqual(['TransferSent', 'TransferReceived']);
     expect((await new LedgerQueries(ledger.db).getAccount('bob'))?.balance).toBe('30.00');
     expect(await verifyProjections(ledger.db)).toEqual([]);
-  });
+    },
+  );
 
   it('writes neither side when the receiving stream moved since it was read', async () => {
     const ledger = await twoAccounts();
