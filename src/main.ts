@@ -3,7 +3,7 @@ import { LedgerService } from './app/service';
 import App from './ui/App.svelte';
 import StartupFailure from './ui/StartupFailure.svelte';
 import { handleError } from './ui/lib/handle-error';
-import { storageUnavailableMessage } from './pwa/startup-failure';
+import { startupHint, storageUnavailableMessage } from './pwa/startup-failure';
 import './ui/styles/global.css';
 
 const target = document.getElementById('app');
@@ -14,7 +14,8 @@ try {
   target.replaceChildren();
   mount(App, { target, props: { service } });
 } catch (error) {
-  // IndexedDB can be missing or blocked (private windows, storage turned off): say so instead of a blank page.
+  // IndexedDB can be missing or blocked (private windows, storage turned off), or the ledger newer than this
+  // copy of the app: say so instead of a blank page.
   target.replaceChildren();
-  mount(StartupFailure, { target, props: { message: storageUnavailableMessage(error) ?? handleError(error) } });
+  mount(StartupFailure, { target, props: { message: storageUnavailableMessage(error) ?? handleError(error), hint: startupHint(error) } });
 }

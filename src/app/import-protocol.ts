@@ -7,9 +7,6 @@ export interface ImportDatabase {
   timelineEvery: number;
 }
 
-/** Why the Worker refuses a database whose stored schema is newer than its code's. */
-export const NEWER_SCHEMA = 'The stored ledger was written by a newer version of this app. Reload the page, then import again.';
-
 /** What the page asks of the import Worker: one import, with the options that cross a thread. */
 export interface ToImporter {
   kind: 'start';

@@ -4,7 +4,7 @@
 import { ImportError, LedgerError } from '../domain/errors';
 import { LedgerDb } from '../store/db';
 import { importErrorParts } from './import-check';
-import { NEWER_SCHEMA, type FromImporter, type ToImporter } from './import-protocol';
+import type { FromImporter, ToImporter } from './import-protocol';
 import { importHere } from './import-writer';
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
@@ -19,10 +19,6 @@ function failed(error: unknown): FromImporter {
 async function run({ database, source, options }: ToImporter): Promise<FromImporter> {
   const db = new LedgerDb(database.name, { timelineEvery: database.timelineEvery });
   try {
-    // Dexie opens a database of a newer schema as it finds it: this code must not write into that.
-    const declared = db.verno;
-    await db.open();
-    if (db.verno !== declared) return failed(new Error(NEWER_SCHEMA));
     const result = await importHere(db, source, { ...options, onProgress: (progress) => send({ kind: 'progress', progress }) });
     return { kind: 'done', result };
   } catch (error) {

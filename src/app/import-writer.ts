@@ -316,6 +316,7 @@ async function run(database: LedgerDb, source: string | Blob, options: ImportOpt
 export async function importHere(db: LedgerDb, source: string | Blob, options: ImportOptions = {}): Promise<ImportResult> {
   options.onProgress?.({ phase: 'reading', done: 0, total: null });
   try {
+    await db.openKnown();
     const result = await runAnyLayout(db, source, options);
     options.onProgress?.({ phase: 'done', done: result.events, total: result.events });
     return result;

@@ -29,6 +29,7 @@ export type ErrorCode =
   | 'IMPORT_CANCELLED'
   | 'STORAGE_QUOTA_EXCEEDED'
   | 'STORAGE_UNAVAILABLE'
+  | 'STORAGE_SCHEMA_NEWER'
   | 'NOT_FOUND';
 
 export class LedgerError extends Error {

@@ -17,3 +17,11 @@ export function storageUnavailableMessage(error: unknown): string | null {
       return null;
   }
 }
+
+/** What to do about a failure to open: for the browser's storage, or for a ledger a newer version of the app saved. */
+export function startupHint(error: unknown): string {
+  if ((error as { code?: unknown } | null)?.code === 'STORAGE_SCHEMA_NEWER') {
+    return 'A newer version of Ledger has already opened this ledger, in this browser. If reloading shows this again, close every Ledger tab and window, then open Ledger once more: the browser then starts the newer version.';
+  }
+  return 'Ledger keeps your data in this browser’s storage (IndexedDB). Private windows or blocked site data can prevent that. Allow storage for this site and reload.';
+}

@@ -2,6 +2,7 @@ import Dexie, { type Table, type Transaction } from 'dexie';
 import type { CommandBucket, CommandRef } from './command-index';
 import type { CommandFilterRecord } from './command-filter';
 import type { FoldColumns, FoldSegment } from './fold-columns';
+import { StorageError } from '../domain/errors';
 import type { AccountEventType, EventMetadata } from '../domain/events';
 import { TIMELINE_EVERY, type AccountRow, type HistoryPage, type JournalWindow, type LedgerCheckpoint } from '../projections/rows';
 
@@ -197,6 +198,30 @@ export class LedgerDb extends Dexie {
     // No table changes: an import writes no journal now (time travel reads its fold segments instead), which an
     // older release would take for a journal that is there, and answer wrongly.
     this.version(8).stores({});
+    this.declaredVersion = this.verno;
+  }
+
+  /** The schema version this code declares. */
+  readonly declaredVersion: number;
+
+  /**
+   * Opens the database, refusing one whose stored schema is newer than this
+   * code's (an old copy of the app, say, still cached by the service worker):
+   * Dexie would open it as it finds it, and this code could misread what a
+   * newer release stored, or write into it. Nothing is read or written then.
+   */
+  async openKnown(): Promise<void> {
+    await this.open();
+    // Dexie keeps `verno` at the declared version whatever it opened; IndexedDB's own version is Dexie's times ten
+    // (plus one where Dexie patched a schema it found short of the declared one).
+    const stored = Math.floor(this.backendDB().version / 10);
+    const declared = this.declaredVersion;
+    if (stored <= declared) return;
+    this.close();
+    throw new StorageError(
+      'STORAGE_SCHEMA_NEWER',
+      `This ledger was saved by a newer version of Ledger (storage schema ${stored}) than this page runs (${declared}). Reload the page to get the newer version; nothing stored was changed.`,
+    );
   }
 
   /** Set on a view from `bound`: its tables belong to one transaction. */

@@ -2,7 +2,12 @@ import Dexie from 'dexie';
 import { describe, expect, it } from 'vitest';
 import { eventText } from '../../src/store/event-text';
 import { verifyProjections } from '../../src/projections/verify';
-import { freshName } from '../support/ledger';
+import { exportLedger } from '../../src/app/export';
+import { importLedger } from '../../src/app/import';
+import { Ledger } from '../../src/app/ledger';
+import { StorageError } from '../../src/domain/errors';
+import { LedgerDb } from '../../src/store/db';
+import { freshName, open } from '../support/ledger';
 import { useLedgers } from '../support/store';
 
 const ledgers = useLedgers();
@@ -64,3 +69,84 @@ describe('a database from the first schema', () => {
     expect(await verifyProjections(ledger.db)).toEqual([]);
   });
 });
+
+/**
+ * A ledger the next release wrote: this code's tables and data, stored under
+ * a schema version one above this code's, with a table this code does not know.
+ */
+async function newerLedger(): Promise<{ name: string; stored: number }> {
+  const writer = await ledgers.open();
+  await writer.execute(open('a', 'Ada', 'EUR', '10'));
+  const { name } = writer.db;
+  const stored = writer.db.declaredVersion + 1;
+  writer.close();
+  const newer = new LedgerDb(name);
+  newer.version(stored).stores({ future: 'id' });
+  await newer.open();
+  newer.close();
+  return { name, stored };
+}
+
+describe('a database a newer release wrote', () => {
+  it('is not opened by this code: a clear error, and nothing stored is read or changed', async () => {
+    const { name, stored } = await newerLedger();
+    const before = await dumpRaw(name);
+
+    const opening = Ledger.open(name);
+
+    await expect(opening).rejects.toBeInstanceOf(StorageError);
+    await expect(opening).rejects.toMatchObject({
+      code: 'STORAGE_SCHEMA_NEWER',
+      message: `This ledger was saved by a newer version of Ledger (storage schema ${stored}) than this page runs (${stored - 1}). Reload the page to get the newer version; nothing stored was changed.`,
+    });
+    // Its connection is closed: the newer release can still open, upgrade or delete the database.
+    expect(await dumpRaw(name)).toEqual(before);
+  });
+
+  // A browser imports in a Worker, which opens the database itself; Node has no Worker, so there the page's thread.
+  it.each(typeof Worker === 'function' ? (['worker', 'thread'] as const) : (['thread'] as const))(
+    'is not imported into from the %s, in replace mode too, and keeps what it holds',
+    async (checkIn) => {
+      const { name } = await newerLedger();
+      const before = await dumpRaw(name);
+      const db = ledgers.raw(name);
+
+      const importing = importLedger(db, await emptyExport(), { mode: 'replace', checkIn });
+
+      await expect(importing).rejects.toMatchObject({ name: 'StorageError', code: 'STORAGE_SCHEMA_NEWER' });
+      expect(db.isOpen()).toBe(false);
+      expect(await dumpRaw(name)).toEqual(before);
+    },
+  );
+});
+
+/** Every table of a database as stored, whatever its version, read with IndexedDB itself. */
+async function dumpRaw(name: string): Promise<Record<string, unknown[]>> {
+  const db = await new Promise<IDBDatabase>((resolve, reject) => {
+    const request = indexedDB.open(name);
+    request.onsuccess = () => resolve(request.result);
+    request.onerror = () => reject(request.error);
+  });
+  try {
+    const names = [...db.objectStoreNames];
+    const tx = db.transaction(names, 'readonly');
+    const rows = await Promise.all(
+      names.map(
+        (store) =>
+          new Promise<unknown[]>((resolve, reject) => {
+            const request = tx.objectStore(store).getAll();
+            request.onsuccess = () => resolve(request.result);
+            request.onerror = () => reject(request.error);
+          }),
+      ),
+    );
+    return { version: [db.version], ...Object.fromEntries(names.map((store, i) => [store, rows[i]!])) };
+  } finally {
+    db.close();
+  }
+}
+
+async function emptyExport(): Promise<string> {
+  const empty = await ledgers.open();
+  return exportLedger(empty.db, new Date(AT));
+}
