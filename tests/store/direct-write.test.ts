@@ -1,11 +1,12 @@
 import { liveQuery } from 'dexie';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { LedgerQueries } from '../../src/app/queries';
 import { verifyProjections } from '../../src/projections/verify';
 import { LogMoved, writeDirect } from '../../src/store/direct-write';
 import type { LedgerDb, LogMeta } from '../../src/store/db';
+import { StorageError } from '../../src/domain/errors';
 import { deposit, open, steppingClock, transfer } from '../support/ledger';
-import { dumpDb, useLedgers } from '../support/store';
+import { dumpDb, failWrite, useLedgers } from '../support/store';
 
 const ledgers = useLedgers();
 
@@ -99,6 +100,23 @@ describe('a command written with IndexedDB’s own transaction', () => {
       'bob@2#5',
       'bob@3#6',
     ]);
+  });
+});
+
+describe('a command the browser has no room for', () => {
+  it.each(['planned', 'checked'] as const)('is reported as the quota on the %s path, and writes nothing', async (path) => {
+    const writer = await ledgers.open();
+    await writer.execute(open('alice', 'Alice', 'EUR', '10'));
+    // The tab that wrote last plans the deposit from its cache; a second connection checks it in Dexie's transaction.
+    const ledger = path === 'planned' ? writer : await ledgers.connect(writer);
+    const before = await dumpDb(ledger.db);
+    onTestFinished(failWrite('commits', () => true, () => new DOMException('The quota has been exceeded.', 'QuotaExceededError')));
+
+    const deposited = ledger.execute(deposit('alice', '1'));
+
+    await expect(deposited).rejects.toBeInstanceOf(StorageError);
+    await expect(deposited).rejects.toMatchObject({ code: 'STORAGE_QUOTA_EXCEEDED' });
+    expect(await dumpDb(ledger.db)).toEqual(before);
   });
 });
 

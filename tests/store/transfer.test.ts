@@ -4,7 +4,7 @@ import { LedgerQueries } from '../../src/app/queries';
 import { ConcurrencyError, DomainError, ValidationError } from '../../src/domain/errors';
 import { verifyProjections } from '../../src/projections/verify';
 import { close, open, transfer } from '../support/ledger';
-import { dumpDb, useLedgers } from '../support/store';
+import { dumpDb, failWrite, useLedgers } from '../support/store';
 
 const ledgers = useLedgers();
 
@@ -14,25 +14,6 @@ async function twoAccounts(): Promise<Ledger> {
   await ledger.execute(open('alice', 'Alice', 'EUR', '100'));
   await ledger.execute(open('bob', 'Bob', 'EUR'));
   return ledger;
-}
-
-/**
- * Makes IndexedDB itself refuse one write: `add` or `put` on `store` throws
- * for the first record `match` picks, whether Dexie or the ledger's own
- * transaction (writeDirect) makes the request. Returns the disarm.
- */
-function failWrite(store: string, match: (record: Record<string, unknown>) => boolean): () => void {
-  const proto = IDBObjectStore.prototype;
-  const original = { add: proto.add, put: proto.put };
-  for (const method of ['add', 'put'] as const) {
-    proto[method] = function (this: IDBObjectStore, value: unknown, key?: IDBValidKey) {
-      if (this.name === store && match(value as Record<string, unknown>)) throw new Error('injected storage failure');
-      return original[method].call(this, value, key);
-    };
-  }
-  return () => {
-    Object.assign(proto, original);
-  };
 }
 
 /** Each fails one write of the transfer's transaction; returns the disarm. */

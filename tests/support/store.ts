@@ -86,3 +86,26 @@ export async function runMixedHistory(ledger: Ledger): Promise<void> {
     await ledger.execute(command);
   }
 }
+
+/**
+ * Makes IndexedDB itself refuse writes: `add` or `put` on `store` throws
+ * `failure()` for every record `match` picks, whether Dexie or the ledger's own
+ * transaction (writeDirect) makes the request. Returns the disarm.
+ */
+export function failWrite(
+  store: string,
+  match: (record: Record<string, unknown>) => boolean,
+  failure: () => Error = () => new Error('injected storage failure'),
+): () => void {
+  const proto = IDBObjectStore.prototype;
+  const original = { add: proto.add, put: proto.put };
+  for (const method of ['add', 'put'] as const) {
+    proto[method] = function (this: IDBObjectStore, value: unknown, key?: IDBValidKey) {
+      if (this.name === store && match(value as Record<string, unknown>)) throw failure();
+      return original[method].call(this, value, key);
+    };
+  }
+  return () => {
+    Object.assign(proto, original);
+  };
+}
