@@ -324,7 +324,12 @@ describe('where an import is checked', () => {
     // The import commits, then the person cancels before its answer reaches the page.
     const committed = stubWorker((worker, { database, source, options }) => {
       worker.onmessage?.({ data: { kind: 'ready' } });
-      void importHere(new LedgerDb(database.name, { timelineEvery: database.timelineEvery }), source, options).then(() => cancel.abort());
+      // Its own connection, as the Worker's would be, closed once the import is done.
+      const db = new LedgerDb(database.name, { timelineEvery: database.timelineEvery });
+      void importHere(db, source, options).then(() => {
+        db.close();
+        cancel.abort();
+      });
     });
 
     const { copy, text, outcome } = await importWith(committed, (ledger, file) => importLedger(ledger.db, file, { checkIn: 'worker', signal: cancel.signal }));
