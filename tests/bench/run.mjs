@@ -71,6 +71,7 @@ const imports = [];
 const exports = [];
 const rebuilds = [];
 const checks = [];
+const depositRuns = { cold: [], prefetched: [], warm: [], raw: [] };
 for (let i = 0; i < runs; i++) {
   raw.push((await call('rawCeiling')).ms);
   const stopWatching = await watchWorkerHeap(browser);
@@ -86,12 +87,22 @@ for (let i = 0; i < runs; i++) {
   }
   if (phases.has('rebuild')) rebuilds.push((await call('rebuild', 'bench-main')).ms);
   log(`run ${i + 1}/${runs}: export ${exports.at(-1)?.toFixed(0)} ms, rebuild ${rebuilds.at(-1)?.toFixed(0)} ms`);
+  // Deposits in every run, on the log this run imported: a sitting's noise moves them as much as anything.
+  if (phases.has('deposit')) {
+    depositRuns.cold.push(await call('deposits', 'bench-main', 300));
+    depositRuns.prefetched.push(await call('deposits', 'bench-main', 300, 'prefetched'));
+    depositRuns.warm.push(await call('deposits', 'bench-main', 300, 'warm'));
+    depositRuns.raw.push(await call('rawDeposits', 300));
+    log(`run ${i + 1}/${runs}: deposit p50 prefetched ${depositRuns.prefetched.at(-1).p50.toFixed(1)} ms, raw ${depositRuns.raw.at(-1).p50.toFixed(1)} ms`);
+  }
 }
 const skipped = { p50: NaN, p99: NaN, median: NaN, travelMedian: NaN, loadMedian: NaN };
-const deposit = phases.has('deposit') ? await call('deposits', 'bench-main', 300) : skipped;
-const prefetchedDeposit = phases.has('deposit') ? await call('deposits', 'bench-main', 300, 'prefetched') : skipped;
-const warmDeposit = phases.has('deposit') ? await call('deposits', 'bench-main', 300, 'warm') : skipped;
-const rawDeposit = phases.has('deposit') ? await call('rawDeposits', 300) : skipped;
+/** Each percentile's median over the runs, with every run's figures beside it. */
+const acrossRuns = (list) => (list.length ? { p50: median(list.map((r) => r.p50)), p99: median(list.map((r) => r.p99)), runs: list } : skipped);
+const deposit = acrossRuns(depositRuns.cold);
+const prefetchedDeposit = acrossRuns(depositRuns.prefetched);
+const warmDeposit = acrossRuns(depositRuns.warm);
+const rawDeposit = acrossRuns(depositRuns.raw);
 const cold = phases.has('travel') ? await call('coldStart', 'bench-main', 7) : skipped;
 const atPosition = phases.has('travel') ? await call('ledgerAtPosition', 'bench-main', 9) : skipped;
 let withSnapshots = skipped;
