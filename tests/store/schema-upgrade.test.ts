@@ -150,3 +150,17 @@ async function emptyExport(): Promise<string> {
   const empty = await ledgers.open();
   return exportLedger(empty.db, new Date(AT));
 }
+
+describe('a connection this tab closed', () => {
+  it('is not reopened by an import on the page’s thread: the import fails as any use of it does, and writes nothing', async () => {
+    const ledger = await ledgers.open();
+    await ledger.execute(open('a', 'Ada', 'EUR', '10'));
+    const text = await emptyExport();
+    ledger.db.close();
+    const before = await dumpRaw(ledger.db.name);
+
+    await expect(importLedger(ledger.db, text, { checkIn: 'thread', mode: 'replace' })).rejects.toMatchObject({ name: 'DatabaseClosedError' });
+    expect(ledger.db.isOpen()).toBe(false);
+    expect(await dumpRaw(ledger.db.name)).toEqual(before);
+  });
+});
