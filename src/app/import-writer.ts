@@ -316,9 +316,6 @@ async function run(database: LedgerDb, source: string | Blob, options: ImportOpt
 export async function importHere(db: LedgerDb, source: string | Blob, options: ImportOptions = {}): Promise<ImportResult> {
   options.onProgress?.({ phase: 'reading', done: 0, total: null });
   try {
-    // A connection this tab closed (another tab upgraded or deleted the database) stays closed: the import then
-    // fails as any use of it does.
-    if (!db.hasBeenClosed()) await db.openKnown();
     const result = await runAnyLayout(db, source, options);
     options.onProgress?.({ phase: 'done', done: result.events, total: result.events });
     return result;

@@ -136,16 +136,16 @@ export class Ledger {
     this.snapshotEvery = options.snapshotEvery ?? DEFAULT_SNAPSHOT_EVERY;
   }
 
-  /** Opens the database (never one of a newer schema: see openKnown) and repairs read models left behind by an older app version. */
+  /** Opens the database (never one a newer release stored: see LedgerDb) and repairs read models left behind by an older app version. */
   static async open(name = 'ledger', options: LedgerOptions = {}): Promise<Ledger> {
     const ledger = new Ledger(new LedgerDb(name, options.timelineEvery ? { timelineEvery: options.timelineEvery } : {}), options);
     try {
-      await ledger.db.openKnown();
+      await ledger.db.open();
       if (!(await ledger.projector.isCurrent())) await ledger.projector.rebuild();
     } catch (error) {
       // Nobody gets the ledger to close, and an open connection would block other tabs' upgrades and deletes.
       ledger.close();
-      throw error;
+      throw storageFailure(error);
     }
     return ledger;
   }

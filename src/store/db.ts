@@ -2,7 +2,6 @@ import Dexie, { type Table, type Transaction } from 'dexie';
 import type { CommandBucket, CommandRef } from './command-index';
 import type { CommandFilterRecord } from './command-filter';
 import type { FoldColumns, FoldSegment } from './fold-columns';
-import { StorageError } from '../domain/errors';
 import type { AccountEventType, EventMetadata } from '../domain/events';
 import { TIMELINE_EVERY, type AccountRow, type HistoryPage, type JournalWindow, type LedgerCheckpoint } from '../projections/rows';
 
@@ -137,6 +136,29 @@ function failureOf(tx: Transaction): Promise<never> {
 
 export type LedgerDbOptions = NonNullable<ConstructorParameters<typeof Dexie>[1]> & { timelineEvery?: number };
 
+/**
+ * IndexedDB as Dexie sees it, except that a database is never opened at a
+ * version other than the one asked for. Dexie asks for this code's schema
+ * version; when the stored one is newer, IndexedDB refuses with VersionError,
+ * and Dexie then opens again without a version, taking the database as it
+ * finds it (and, if this code declares something it lacks, upgrading it to
+ * patch that in). Here that second open asks for this code's version again,
+ * so it fails the same way: an old copy of the app, or the import Worker it
+ * starts, never reads, writes or changes what a newer release stored, on the
+ * first open or on any reopen (after another tab's upgrade, or the page
+ * coming back from the back-forward cache). The failure is VersionError,
+ * which storageFailure turns into STORAGE_SCHEMA_NEWER.
+ */
+function neverNewer(factory: IDBFactory, declaredNative: () => number): IDBFactory {
+  return new Proxy(factory, {
+    get(target, property) {
+      if (property === 'open') return (name: string, version?: number) => target.open(name, version ?? declaredNative());
+      const value = Reflect.get(target, property, target) as unknown;
+      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+    },
+  });
+}
+
 export class LedgerDb extends Dexie {
   commits!: Table<CommitRecord, [string, number]>;
   commandBuckets!: Table<CommandBucket, number>;
@@ -159,7 +181,14 @@ export class LedgerDb extends Dexie {
     // it survives a tab or browser crash, and saves a disk flush on every command.
     // No query cache: a command may write through IndexedDB's own transaction (see writeDirect), which the cache
     // would not see, and live queries then read what is stored.
-    super(name, { chromeTransactionDurability: 'relaxed', cache: 'disabled', ...dexieOptions });
+    const declared = { native: 0 };
+    const factory = (dexieOptions.indexedDB as IDBFactory | undefined) ?? (Dexie.dependencies.indexedDB as IDBFactory | undefined);
+    super(name, {
+      chromeTransactionDurability: 'relaxed',
+      cache: 'disabled',
+      ...dexieOptions,
+      ...(factory && { indexedDB: neverNewer(factory, () => declared.native) }),
+    });
     this.timelineEvery = timelineEvery;
     this.version(1).stores({
       commits: '[streamId+version], position',
@@ -198,30 +227,7 @@ export class LedgerDb extends Dexie {
     // No table changes: an import writes no journal now (time travel reads its fold segments instead), which an
     // older release would take for a journal that is there, and answer wrongly.
     this.version(8).stores({});
-    this.declaredVersion = this.verno;
-  }
-
-  /** The schema version this code declares. */
-  readonly declaredVersion: number;
-
-  /**
-   * Opens the database, refusing one whose stored schema is newer than this
-   * code's (an old copy of the app, say, still cached by the service worker):
-   * Dexie would open it as it finds it, and this code could misread what a
-   * newer release stored, or write into it. Nothing is read or written then.
-   */
-  async openKnown(): Promise<void> {
-    await this.open();
-    // Dexie keeps `verno` at the declared version whatever it opened; IndexedDB's own version is Dexie's times ten
-    // (plus one where Dexie patched a schema it found short of the declared one).
-    const stored = Math.floor(this.backendDB().version / 10);
-    const declared = this.declaredVersion;
-    if (stored <= declared) return;
-    this.close();
-    throw new StorageError(
-      'STORAGE_SCHEMA_NEWER',
-      `This ledger was saved by a newer version of Ledger (storage schema ${stored}) than this page runs (${declared}). Reload the page to get the newer version; nothing stored was changed.`,
-    );
+    declared.native = Math.round(this.verno * 10);
   }
 
   /** Set on a view from `bound`: its tables belong to one transaction. */

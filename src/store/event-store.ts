@@ -207,6 +207,13 @@ export function storageFailure(error: unknown): unknown {
       'The browser refused to store more data (storage quota exceeded). Nothing was written; export the ledger and free some space.',
     );
   }
+  // LedgerDb never opens a database stored at a newer version than its code's (see neverNewer in db.ts).
+  if (name === 'VersionError' || inner === 'VersionError') {
+    return new StorageError(
+      'STORAGE_SCHEMA_NEWER',
+      'This ledger was saved by a newer version of Ledger than this page runs. Reload the page to get the newer version; nothing stored was read or changed.',
+    );
+  }
   return error;
 }
 

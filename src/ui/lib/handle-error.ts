@@ -1,4 +1,5 @@
 import { LedgerError } from '../../domain/errors';
+import { storageFailure } from '../../store/event-store';
 
 /**
  * The one place where an error becomes words on the screen. Ledger errors
@@ -7,6 +8,10 @@ import { LedgerError } from '../../domain/errors';
  */
 export function handleError(error: unknown): string {
   if (error instanceof LedgerError) return error.message;
+  // Browser storage failures that have words of their own (the quota, a ledger a newer release stored), from
+  // wherever they surface: a command, a live query, the start.
+  const known = storageFailure(error);
+  if (known instanceof LedgerError) return known.message;
   console.error(error);
   const detail = error instanceof Error && error.message ? ` (${error.message})` : '';
   return `Something went wrong${detail}. Your ledger was not changed; please try again.`;
