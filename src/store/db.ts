@@ -137,26 +137,72 @@ function failureOf(tx: Transaction): Promise<never> {
 export type LedgerDbOptions = NonNullable<ConstructorParameters<typeof Dexie>[1]> & { timelineEvery?: number };
 
 /**
- * IndexedDB as Dexie sees it, except that a database is never opened at a
- * version other than the one asked for. Dexie asks for this code's schema
- * version; when the stored one is newer, IndexedDB refuses with VersionError,
- * and Dexie then opens again without a version, taking the database as it
- * finds it (and, if this code declares something it lacks, upgrading it to
- * patch that in). Here that second open asks for this code's version again,
- * so it fails the same way: an old copy of the app, or the import Worker it
- * starts, never reads, writes or changes what a newer release stored, on the
- * first open or on any reopen (after another tab's upgrade, or the page
- * coming back from the back-forward cache). The failure is VersionError,
- * which storageFailure turns into STORAGE_SCHEMA_NEWER.
+ * IndexedDB as Dexie sees it, except that an open without a version refuses a
+ * database stored by a newer schema than this code's. Dexie asks for this
+ * code's version; when the stored one is higher, IndexedDB refuses with
+ * VersionError, and Dexie then opens again without a version, taking the
+ * database as it finds it (and, if this code declares something it lacks,
+ * upgrading it to patch that in). Here that second open still opens without
+ * a version (which never upgrades an existing database), then reports
+ * VersionError instead of success when the stored schema is newer: Dexie
+ * fails the open before it reads, writes or patches anything. So an old copy
+ * of the app, or the import Worker it starts, never touches what a newer
+ * release stored, on the first open or any reopen (after another tab's
+ * upgrade, or the page coming back from the back-forward cache). A database
+ * Dexie patched under this same schema (native version 81 for schema 8) still
+ * opens. storageFailure turns the VersionError into STORAGE_SCHEMA_NEWER.
  */
-function neverNewer(factory: IDBFactory, declaredNative: () => number): IDBFactory {
+function neverNewer(factory: IDBFactory, declaredSchema: () => number): IDBFactory {
   return new Proxy(factory, {
     get(target, property) {
-      if (property === 'open') return (name: string, version?: number) => target.open(name, version ?? declaredNative());
+      if (property === 'open') {
+        return (name: string, version?: number) =>
+          version === undefined ? (new UnlessNewer(target.open(name), declaredSchema()) as unknown as IDBOpenDBRequest) : target.open(name, version);
+      }
       const value = Reflect.get(target, property, target) as unknown;
       return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
     },
   });
+}
+
+/** A versionless open request as Dexie uses one (its handlers, result, error, transaction), failing when the stored schema is newer. */
+class UnlessNewer {
+  onsuccess: ((event: Event) => unknown) | null = null;
+  onerror: ((event: Event) => unknown) | null = null;
+  onupgradeneeded: ((event: IDBVersionChangeEvent) => unknown) | null = null;
+  onblocked: ((event: Event) => unknown) | null = null;
+  error: DOMException | null = null;
+
+  constructor(
+    private readonly request: IDBOpenDBRequest,
+    schema: number,
+  ) {
+    // Without a version, an upgrade only creates a database that is not there (deleted meanwhile).
+    request.onupgradeneeded = (event) => this.onupgradeneeded?.(event);
+    request.onblocked = (event) => this.onblocked?.(event);
+    request.onerror = (event) => {
+      this.error = request.error;
+      return this.onerror?.(event);
+    };
+    request.onsuccess = (event) => {
+      const stored = request.result.version;
+      if (Math.floor(stored / 10) <= schema) return this.onsuccess?.(event);
+      request.result.close();
+      this.error = new DOMException(`The database is stored at version ${stored}, newer than this code's ${schema * 10}.`, 'VersionError');
+      const refused = { type: 'error', target: this, preventDefault() {}, stopPropagation() {} };
+      return this.onerror?.(refused as unknown as Event);
+    };
+  }
+
+  get result(): IDBDatabase {
+    return this.request.result;
+  }
+  get transaction(): IDBTransaction | null {
+    return this.request.transaction;
+  }
+  get readyState(): IDBRequestReadyState {
+    return this.request.readyState;
+  }
 }
 
 export class LedgerDb extends Dexie {
@@ -181,14 +227,16 @@ export class LedgerDb extends Dexie {
     // it survives a tab or browser crash, and saves a disk flush on every command.
     // No query cache: a command may write through IndexedDB's own transaction (see writeDirect), which the cache
     // would not see, and live queries then read what is stored.
-    const declared = { native: 0 };
+    // The schema this code declares, read when Dexie opens (a test may declare a further version after this).
+    const declared: { db?: LedgerDb } = {};
     const factory = (dexieOptions.indexedDB as IDBFactory | undefined) ?? (Dexie.dependencies.indexedDB as IDBFactory | undefined);
     super(name, {
       chromeTransactionDurability: 'relaxed',
       cache: 'disabled',
       ...dexieOptions,
-      ...(factory && { indexedDB: neverNewer(factory, () => declared.native) }),
+      ...(factory && { indexedDB: neverNewer(factory, () => declared.db?.verno ?? 0) }),
     });
+    declared.db = this;
     this.timelineEvery = timelineEvery;
     this.version(1).stores({
       commits: '[streamId+version], position',
@@ -227,7 +275,6 @@ export class LedgerDb extends Dexie {
     // No table changes: an import writes no journal now (time travel reads its fold segments instead), which an
     // older release would take for a journal that is there, and answer wrongly.
     this.version(8).stores({});
-    declared.native = Math.round(this.verno * 10);
   }
 
   /** Set on a view from `bound`: its tables belong to one transaction. */
