@@ -151,6 +151,8 @@ export type LedgerDbOptions = NonNullable<ConstructorParameters<typeof Dexie>[1]
  * upgrade, or the page coming back from the back-forward cache). A database
  * Dexie patched under this same schema (native version 81 for schema 8) still
  * opens. storageFailure turns the VersionError into STORAGE_SCHEMA_NEWER.
+ * Schema versions must therefore stay whole numbers: a release declaring 8.5
+ * would store native 85, which reads here as a patched schema 8.
  */
 function neverNewer(factory: IDBFactory, declaredSchema: () => number): IDBFactory {
   return new Proxy(factory, {
