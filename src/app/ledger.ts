@@ -259,7 +259,7 @@ export class Ledger {
     const rows = [...touched.values()].map((a) => a.row);
     // The usual scope is only plain puts and adds: IndexedDB's own transaction does them for much less.
     if (expected.lastWrite !== undefined && scope.every((table) => DIRECT_TABLES.has(table.name))) {
-      const direct = await this.writeDirect(command, appends, touched, { ...expected, lastWrite: expected.lastWrite }, rows);
+      const direct = await this.commitDirect(command, appends, touched, expected, expected.lastWrite, rows);
       if (direct) {
         this.commit(direct);
         return direct.result;
@@ -415,11 +415,12 @@ export class Ledger {
    * writeDirect), when the log's head still names this tab's last write.
    * Null when the connection is not open, for Dexie's path to deal with.
    */
-  private async writeDirect(
+  private async commitDirect(
     command: LedgerCommand,
     appends: StreamAppend[],
     touched: Map<string, CachedAccount>,
-    expected: LogMeta & { lastWrite: string },
+    expected: LogMeta,
+    lastWrite: string,
     rows: (AccountRow | undefined)[],
   ): Promise<Committed | null> {
     const composed = this.compose(appends, touched, expected);
@@ -432,7 +433,7 @@ export class Ledger {
       { table: 'snapshots', values: composed.snapshots },
     ];
     try {
-      const written = await writeDirect(this.db, expected.lastWrite, writes.filter((w) => w.values.length > 0), head);
+      const written = await writeDirect(this.db, lastWrite, writes.filter((w) => w.values.length > 0), head);
       return written ? this.committed(command, events, after, projected.rows, head) : null;
     } catch (error) {
       throw error instanceof LogMoved ? new NotAsExpected() : error;

@@ -225,15 +225,15 @@ export class LedgerDb extends Dexie {
 
   constructor(name = 'ledger', options: LedgerDbOptions = {}) {
     const { timelineEvery = TIMELINE_EVERY, ...dexieOptions } = options;
-    // 'relaxed': a commit is done once the browser has handed it to the OS, as Chromium does by default;
-    // it survives a tab or browser crash, and saves a disk flush on every command.
-    // No query cache: a command may write through IndexedDB's own transaction (see writeDirect), which the cache
-    // would not see, and live queries then read what is stored.
     // The schema this code declares, read when Dexie opens (a test may declare a further version after this).
     const declared: { db?: LedgerDb } = {};
     const factory = (dexieOptions.indexedDB as IDBFactory | undefined) ?? (Dexie.dependencies.indexedDB as IDBFactory | undefined);
     super(name, {
+      // 'relaxed': a commit is done once the browser has handed it to the OS, as Chromium does by default;
+      // it survives a tab or browser crash, and saves a disk flush on every command.
       chromeTransactionDurability: 'relaxed',
+      // No query cache: a command may write through IndexedDB's own transaction (see writeDirect), which the
+      // cache would not see, and live queries then read what is stored.
       cache: 'disabled',
       ...dexieOptions,
       ...(factory && { indexedDB: neverNewer(factory, () => declared.db?.verno ?? 0) }),

@@ -257,11 +257,11 @@ export class EventStore {
   async stage(appends: StreamAppend[], at: string, read: AppendReads = {}): Promise<Staged> {
     const run = async () => {
       // Requests are issued together and answered in order: one round trip instead of several.
-      const [meta, heads] = await Promise.all([
+      const [meta, versions] = await Promise.all([
         read.meta ?? this.meta(),
-        read.versions ? appends.map((a) => ({ version: read.versions!.get(a.streamId) ?? 0 })) : Promise.all(appends.map((a) => this.head(a.streamId))),
+        read.versions ? appends.map((a) => read.versions!.get(a.streamId) ?? 0) : Promise.all(appends.map((a) => this.streamVersion(a.streamId))),
       ]);
-      const built = buildAppend(appends, at, meta, heads.map((h) => h?.version ?? 0), read);
+      const built = buildAppend(appends, at, meta, versions, read);
       return { events: built.events, head: built.head, written: this.write(appends, built) };
     };
     if (Dexie.currentTransaction || this.db.transactionBound) return run();

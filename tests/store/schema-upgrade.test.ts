@@ -147,7 +147,7 @@ describe('a database Dexie patched under this same schema', () => {
   // Dexie opens a database that lacks a table this code declares one native version up, and adds the table.
   it('opens again, explicitly and after a close that reopens, and takes commands', async () => {
     const name = freshName('patched');
-    const { commandFilters: _, ...short } = (await currentSchema()) as Record<string, string>;
+    const { commandFilters: _, ...short } = currentSchema();
     const stored = new Dexie(name);
     stored.version(ledgers.raw(name).verno).stores(short);
     await stored.open();
@@ -237,7 +237,7 @@ describe('a connection this tab closed', () => {
 });
 
 /** The tables and indexes this code declares, as Dexie's schema strings. */
-async function currentSchema(): Promise<Record<string, string>> {
+function currentSchema(): Record<string, string> {
   const db = ledgers.raw(freshName('schema'));
   return Object.fromEntries(
     db.tables.map((table) => {
