@@ -119,3 +119,77 @@ export async function rawDeposits(count: number, streams = 1000): Promise<number
   await deleteDatabase(name);
   return latencies;
 }
+
+const request = <T>(r: IDBRequest<T>) =>
+  new Promise<T>((resolve, reject) => {
+    r.onsuccess = () => resolve(r.result);
+    r.onerror = () => reject(r.error);
+  });
+
+/**
+ * The floor for the ledger's own deposit: plain IndexedDB making the requests a
+ * planned deposit makes (read the log's head; add a one-event commit record,
+ * put the head, put the account's row) with records of the same shape, on the
+ * ledger's own database, its stores and indexes, with the same relaxed
+ * durability. What each deposit needs is read before its timing starts, as a
+ * prefetched account has it. Its records are copies, not a valid ledger: once
+ * timed they are deleted, and the head and rows it changed are put back.
+ */
+export async function rawLedgerDeposits(name: string, count: number, accounts: readonly string[]): Promise<number[]> {
+  const db = await new Promise<IDBDatabase>((resolve, reject) => {
+    const open = indexedDB.open(name);
+    open.onsuccess = () => resolve(open.result);
+    open.onerror = () => reject(open.error);
+  });
+  const latencies: number[] = [];
+  const added: IDBValidKey[] = [];
+  let firstMeta: unknown;
+  const firstRows = new Map<string, unknown>();
+  try {
+    // A one-event record the ledger wrote for a deposit (the bench's own, ids "bench-…"): its event text and
+    // fold columns are what a deposit's record holds, so the copies below have a deposit's size.
+    const probe = db.transaction('commits', 'readonly').objectStore('commits').index('commandId');
+    const template = await request(probe.get(IDBKeyRange.bound('bench-', 'bench-\uffff')));
+    if (!template) throw new Error('rawLedgerDeposits: no deposit of the ledger to copy; run the ledger\'s deposits first');
+    for (let i = 0; i < count; i++) {
+      const accountId = accounts[Math.floor(Math.random() * accounts.length)]!;
+      const read = db.transaction(['meta', 'accounts', 'commits'], 'readonly');
+      const [meta, row, last] = await Promise.all([
+        request(read.objectStore('meta').get('log')),
+        request(read.objectStore('accounts').get(accountId)),
+        request(read.objectStore('commits').openCursor(IDBKeyRange.bound([accountId, 0], [accountId, Infinity]), 'prev')).then((c) => c?.value),
+      ]);
+      firstMeta ??= meta;
+      if (!firstRows.has(accountId)) firstRows.set(accountId, row);
+      const version = (last.lastVersion as number) + 1;
+      const position = (meta.position as number) + 1;
+      const commandId = `raw-${Date.now()}-${i}`;
+      const commit = { ...template, streamId: accountId, version, lastVersion: version, position, positions: [position], commandId, commandRefs: [[accountId, version, version]] };
+      const start = performance.now();
+      await new Promise<void>((resolve, reject) => {
+        const tx = db.transaction(['commits', 'meta', 'accounts'], 'readwrite', { durability: 'relaxed' });
+        tx.objectStore('meta').get('log');
+        tx.objectStore('commits').add(commit);
+        tx.objectStore('accounts').put({ ...row, version, transactionCount: (row.transactionCount as number) + 1 });
+        tx.objectStore('meta').put({ ...meta, position, lastWrite: commandId });
+        tx.oncomplete = () => resolve();
+        tx.onerror = () => reject(tx.error);
+      });
+      latencies.push(performance.now() - start);
+      added.push([accountId, version]);
+    }
+  } finally {
+    if (firstMeta) {
+      const undo = db.transaction(['commits', 'meta', 'accounts'], 'readwrite');
+      for (const key of added) undo.objectStore('commits').delete(key);
+      for (const row of firstRows.values()) undo.objectStore('accounts').put(row);
+      undo.objectStore('meta').put(firstMeta);
+      await new Promise<void>((resolve, reject) => {
+        undo.oncomplete = () => resolve();
+        undo.onerror = () => reject(undo.error);
+      });
+    }
+    db.close();
+  }
+  return latencies;
+}
