@@ -54,9 +54,10 @@ export function deleteDatabase(name: string): Promise<void> {
 
 /**
  * The ceiling: the same events put with plain IndexedDB in one transaction,
- * grouped `perRecord` to a record, no indexes, no validation.
+ * grouped `perRecord` to a record, no indexes, no validation. The database is
+ * left for the caller to delete, outside what it measures.
  */
-export async function rawCeiling(events: readonly unknown[], perRecord: number): Promise<number> {
+export async function rawCeiling(events: readonly unknown[], perRecord: number): Promise<{ ms: number; name: string }> {
   const name = `bench-raw-${Date.now()}`;
   const db = await new Promise<IDBDatabase>((resolve, reject) => {
     const request = indexedDB.open(name, 1);
@@ -74,8 +75,7 @@ export async function rawCeiling(events: readonly unknown[], perRecord: number):
   });
   const ms = performance.now() - start;
   db.close();
-  await deleteDatabase(name);
-  return ms;
+  return { ms, name };
 }
 
 /**
@@ -129,22 +129,31 @@ const request = <T>(r: IDBRequest<T>) =>
 /**
  * The floor for the ledger's own deposit: plain IndexedDB making the requests a
  * planned deposit makes (read the log's head; add a one-event commit record,
- * put the head, put the account's row) with records of the same shape, on the
- * ledger's own database, its stores and indexes, with the same relaxed
- * durability. What each deposit needs is read before its timing starts, as a
- * prefetched account has it. Its records are copies, not a valid ledger: once
- * timed they are deleted, and the head and rows it changed are put back.
+ * put the head, put the account's row; and, on the ledger's schedule, a
+ * snapshot at every `snapshotEvery`-th version and a history page at every
+ * `pageEvery`-th movement) with records of the same shape, on the ledger's own
+ * database, its stores and indexes, with the same relaxed durability. What each
+ * deposit needs is read before its timing starts, as a prefetched account has
+ * it. Its records are copies, not a valid ledger: once timed they are deleted,
+ * and the head and rows it changed are put back.
  */
-export async function rawLedgerDeposits(name: string, count: number, accounts: readonly string[]): Promise<number[]> {
+export async function rawLedgerDeposits(
+  name: string,
+  count: number,
+  accounts: readonly string[],
+  { snapshotEvery = 100, pageEvery = 100 } = {},
+): Promise<number[]> {
   const db = await new Promise<IDBDatabase>((resolve, reject) => {
     const open = indexedDB.open(name);
     open.onsuccess = () => resolve(open.result);
     open.onerror = () => reject(open.error);
   });
   const latencies: number[] = [];
-  const added: IDBValidKey[] = [];
+  const added: { commits: IDBValidKey[]; snapshots: IDBValidKey[]; history: IDBValidKey[] } = { commits: [], snapshots: [], history: [] };
   let firstMeta: unknown;
   const firstRows = new Map<string, unknown>();
+  const last = (store: IDBObjectStore, accountId: string) =>
+    request(store.openCursor(IDBKeyRange.bound([accountId, 0], [accountId, Infinity]), 'prev')).then((cursor) => cursor?.value);
   try {
     // A one-event record the ledger wrote for a deposit (the bench's own, ids "bench-…"): its event text and
     // fold columns are what a deposit's record holds, so the copies below have a deposit's size.
@@ -153,35 +162,46 @@ export async function rawLedgerDeposits(name: string, count: number, accounts: r
     if (!template) throw new Error('rawLedgerDeposits: no deposit of the ledger to copy; run the ledger\'s deposits first');
     for (let i = 0; i < count; i++) {
       const accountId = accounts[Math.floor(Math.random() * accounts.length)]!;
-      const read = db.transaction(['meta', 'accounts', 'commits'], 'readonly');
-      const [meta, row, last] = await Promise.all([
+      const read = db.transaction(['meta', 'accounts', 'commits', 'snapshots'], 'readonly');
+      const [meta, row, head, snapshot] = await Promise.all([
         request(read.objectStore('meta').get('log')),
         request(read.objectStore('accounts').get(accountId)),
-        request(read.objectStore('commits').openCursor(IDBKeyRange.bound([accountId, 0], [accountId, Infinity]), 'prev')).then((c) => c?.value),
+        last(read.objectStore('commits'), accountId),
+        last(read.objectStore('snapshots'), accountId),
       ]);
       firstMeta ??= meta;
       if (!firstRows.has(accountId)) firstRows.set(accountId, row);
-      const version = (last.lastVersion as number) + 1;
+      const version = (head.lastVersion as number) + 1;
       const position = (meta.position as number) + 1;
       const commandId = `raw-${Date.now()}-${i}`;
       const commit = { ...template, streamId: accountId, version, lastVersion: version, position, positions: [position], commandId, commandRefs: [[accountId, version, version]] };
+      // The account's newest snapshot (an import's are packs: its newest entry) stands in for the new state.
+      const state = snapshot && (snapshot.later?.at(-1) ?? snapshot).state;
+      const snapshotDue = state !== undefined && version % snapshotEvery === 0;
+      const movements = row.transactionCount as number;
+      const pageDue = movements % pageEvery === 0;
+      const scope = ['commits', 'meta', 'accounts', ...(snapshotDue ? ['snapshots'] : []), ...(pageDue ? ['history'] : [])];
       const start = performance.now();
       await new Promise<void>((resolve, reject) => {
-        const tx = db.transaction(['commits', 'meta', 'accounts'], 'readwrite', { durability: 'relaxed' });
+        const tx = db.transaction(scope, 'readwrite', { durability: 'relaxed' });
         tx.objectStore('meta').get('log');
         tx.objectStore('commits').add(commit);
-        tx.objectStore('accounts').put({ ...row, version, transactionCount: (row.transactionCount as number) + 1 });
+        tx.objectStore('accounts').put({ ...row, version, transactionCount: movements + 1 });
+        if (pageDue) tx.objectStore('history').add({ accountId, page: movements / pageEvery, firstVersion: version, openingBalance: row.balance, at: row.lastActivityAt });
+        if (snapshotDue) tx.objectStore('snapshots').add({ streamId: accountId, version, position, at: row.lastActivityAt, schemaVersion: snapshot.schemaVersion, state });
         tx.objectStore('meta').put({ ...meta, position, lastWrite: commandId });
         tx.oncomplete = () => resolve();
         tx.onerror = () => reject(tx.error);
       });
       latencies.push(performance.now() - start);
-      added.push([accountId, version]);
+      added.commits.push([accountId, version]);
+      if (snapshotDue) added.snapshots.push([accountId, version]);
+      if (pageDue) added.history.push([accountId, movements / pageEvery]);
     }
   } finally {
     if (firstMeta) {
-      const undo = db.transaction(['commits', 'meta', 'accounts'], 'readwrite');
-      for (const key of added) undo.objectStore('commits').delete(key);
+      const undo = db.transaction(['commits', 'meta', 'accounts', 'snapshots', 'history'], 'readwrite');
+      for (const [store, keys] of Object.entries(added)) for (const key of keys) undo.objectStore(store).delete(key);
       for (const row of firstRows.values()) undo.objectStore('accounts').put(row);
       undo.objectStore('meta').put(firstMeta);
       await new Promise<void>((resolve, reject) => {

@@ -4,13 +4,32 @@ import { readFileSync, readdirSync } from 'node:fs';
 
 const TICK_MS = 1000 / Number(execFileSync('getconf', ['CLK_TCK']).toString());
 
-/** Chromium's processes: pid and type ('browser' for the main one, where IndexedDB's backend runs). */
+/** The parent's pid of a process, from its stat line (field 4, the second after the name); null once it ended. */
+function parentOf(pid) {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1];
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Chromium's processes: pid and type ('browser' for the main one, where IndexedDB's backend runs). Only
+ * those this Node process launched and their descendants, so that another Chromium on the machine (a test
+ * run's, say) is not counted.
+ */
 function chromiumProcesses() {
+  const root = String(process.pid);
   const processes = [];
+  const descends = (pid) => {
+    for (let at = pid, hops = 0; at && at !== '0' && hops < 64; at = parentOf(at), hops++) if (at === root) return true;
+    return false;
+  };
   for (const pid of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
     try {
       const command = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
-      if (command.includes('chrom')) processes.push({ pid, type: /--type=([a-z-]+)/.exec(command)?.[1] ?? 'browser' });
+      if (command.includes('chrom') && descends(pid)) processes.push({ pid, type: /--type=([a-z-]+)/.exec(command)?.[1] ?? 'browser' });
     } catch {
       // The process ended meanwhile.
     }
