@@ -234,16 +234,20 @@ class ImportWriter {
       this.open.delete(streamId);
     }
     for (const record of [...this.open.values(), ...this.kept.values()]) this.release(record);
-    while (this.closed.length) await this.db.commits.bulkAdd(this.takeClosed());
+    // Every write is issued before any is awaited: while the browser stores the records, this thread builds the
+    // snapshot packs, the command buckets and the filter, instead of waiting for each write in turn.
+    const writes: Promise<unknown>[] = [];
+    while (this.closed.length) writes.push(this.db.commits.bulkAdd(this.takeClosed()));
     const packs = this.snapshots.take(true);
-    for (let i = 0; i < packs.length; i += PACK_BATCH) await this.db.snapshots.bulkAdd(packs.slice(i, i + PACK_BATCH));
+    for (let i = 0; i < packs.length; i += PACK_BATCH) writes.push(this.db.snapshots.bulkAdd(packs.slice(i, i + PACK_BATCH)));
     const filter = CommandFilter.sizedFor(this.commands.size);
-    for (const batch of this.commands.batches(GROUP_BATCH, (id) => filter.add(id))) await this.db.commandBuckets.bulkAdd(batch);
+    for (const batch of this.commands.batches(GROUP_BATCH, (id) => filter.add(id))) writes.push(this.db.commandBuckets.bulkAdd(batch));
     // A new write mark: a tab's Ledger trusts its cached aggregates only while the head carries the mark it left.
     const { mark } = end;
-    await this.db.commandFilters.add(filter.record(mark));
-    await this.db.meta.put({ key: 'log', position: end.position, lastAt: end.lastAt, lastWrite: mark, imported: true, importMark: mark });
-    await this.projector.writeBuild(this.builder, { position: end.position, folded: end.position });
+    writes.push(this.db.commandFilters.add(filter.record(mark)));
+    writes.push(this.db.meta.put({ key: 'log', position: end.position, lastAt: end.lastAt, lastWrite: mark, imported: true, importMark: mark }));
+    writes.push(this.projector.writeBuild(this.builder, { position: end.position, folded: end.position }));
+    await Promise.all(writes);
   }
 }
 
