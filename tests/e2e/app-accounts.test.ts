@@ -60,11 +60,14 @@ describe('accounts and money', () => {
     const form = page.getByRole('region', { name: 'Open an account' });
     const deposit = form.getByLabel('Initial deposit (optional)');
     await form.getByLabel('Currency').selectOption('EUR');
+    // The placeholder shows an amount's shape in the chosen currency.
+    expect(await deposit.getAttribute('placeholder')).toBe('0.00');
     await deposit.fill('12.345');
     await textContaining(form, 'EUR amounts have at most 2 decimal places.');
     expect(await deposit.getAttribute('aria-invalid')).toBe('true');
     await form.getByLabel('Currency').selectOption('JPY');
     await textContaining(form, 'JPY has no minor unit; the initial deposit must be a whole number.');
+    expect(await deposit.getAttribute('placeholder')).toBe('0');
     await deposit.fill('12');
     await until(() => deposit.getAttribute('aria-invalid'), (value) => value === 'false');
     await form.getByRole('button', { name: 'Open account' }).click();
