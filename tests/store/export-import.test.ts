@@ -12,7 +12,7 @@ import { COMMAND_BUCKETS, bucketOf, type CommandBucket } from '../../src/store/c
 import { CommandFilter } from '../../src/store/command-filter';
 import { fromColumn } from '../../src/store/text-column';
 import { deposit, open } from '../support/ledger';
-import { dumpDb, failWrite, runMixedHistory, useLedgers } from '../support/store';
+import { dumpDb, failWrite, failWriteLater, runMixedHistory, useLedgers } from '../support/store';
 
 const ledgers = useLedgers();
 const AT = new Date('2030-01-01T00:00:00.000Z');
@@ -381,17 +381,20 @@ describe('importing into a ledger that has events', () => {
 });
 
 describe('an import the browser fails to store', () => {
-  // The end of an import issues its last writes together (records, snapshot packs, command buckets, the filter,
-  // the head, the read models): whichever of them IndexedDB refuses, none of the import may land.
-  it.each(['commits', 'snapshots', 'commandBuckets', 'commandFilters', 'meta', 'accounts', 'history', 'checkpoints'])(
-    'leaves a ledger it would have replaced exactly as it was when a write to %s fails',
-    async (table) => {
+  // The end of an import writes its last batches each while the one before is stored (records, snapshot packs,
+  // command buckets, the filter, the head, the read models): whichever of them IndexedDB refuses, as a request
+  // refused when made or as an error that arrives later, none of the import may land.
+  const tables = ['folds', 'commits', 'snapshots', 'commandBuckets', 'commandFilters', 'meta', 'accounts', 'history', 'checkpoints'];
+  const failures: Record<string, (table: string) => () => void> = { 'when it is made': (table) => failWrite(table, () => true), later: failWriteLater };
+  it.each(tables.flatMap((table) => Object.keys(failures).map((when) => [table, when] as const)))(
+    'leaves a ledger it would have replaced exactly as it was when a write to %s fails %s',
+    async (table, when) => {
       const source = await mixedLedger();
       const text = await exportLedger(source.db, AT);
       const target = await otherLedger();
       const before = await dumpDb(target.db);
       // Only the import's own writes fail: its transaction is the only one writing while it runs.
-      const disarm = failWrite(table, () => true, () => new DOMException('injected storage failure', 'UnknownError'));
+      const disarm = failures[when]!(table);
       const failed = importHere(target.db, text, { mode: 'replace', snapshotEvery: 3 });
       await expect(failed).rejects.toThrow();
       disarm();

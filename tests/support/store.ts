@@ -109,3 +109,24 @@ export function failWrite(
     Object.assign(proto, original);
   };
 }
+
+/**
+ * Makes IndexedDB refuse writes to `store` later, as a full disk or the quota
+ * would: each `add` or `put` there is made, then made again as an `add`, whose
+ * ConstraintError arrives as an error event and aborts the transaction.
+ * Returns the disarm.
+ */
+export function failWriteLater(store: string): () => void {
+  const proto = IDBObjectStore.prototype;
+  const original = { add: proto.add, put: proto.put };
+  for (const method of ['add', 'put'] as const) {
+    proto[method] = function (this: IDBObjectStore, value: unknown, key?: IDBValidKey) {
+      const request = original[method].call(this, value, key);
+      if (this.name === store) original.add.call(this, value, key);
+      return request;
+    };
+  }
+  return () => {
+    Object.assign(proto, original);
+  };
+}
