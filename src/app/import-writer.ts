@@ -215,8 +215,8 @@ class ImportWriter {
 
   /**
    * After the last slice: every stream's last record and snapshots, and every command id, a
-   * batch per task so the page keeps responding (each issued while the one before is stored),
-   * then the log's head, then that the read models reach its end.
+   * batch per task so the page keeps responding, then the log's head, then
+   * that the read models reach its end.
    */
   async finish(end: { position: number; lastAt: string; mark: string }): Promise<void> {
     await this.flush();
@@ -234,27 +234,16 @@ class ImportWriter {
       this.open.delete(streamId);
     }
     for (const record of [...this.open.values(), ...this.kept.values()]) this.release(record);
-    // Each write is issued before the one before it is awaited: the browser stores one batch while this thread
-    // builds the next (the snapshot packs, the command buckets and the filter), and a task still copies at most
-    // one batch, so a page that imports without a Worker keeps responding.
-    let pending: Promise<unknown> = Promise.resolve();
-    const issue = async (write: Promise<unknown>) => {
-      // Its failure is reported where it is awaited, after the one before it; it must not count as unhandled meanwhile.
-      write.catch(() => undefined);
-      await pending;
-      pending = write;
-    };
-    while (this.closed.length) await issue(this.db.commits.bulkAdd(this.takeClosed()));
+    while (this.closed.length) await this.db.commits.bulkAdd(this.takeClosed());
     const packs = this.snapshots.take(true);
-    for (let i = 0; i < packs.length; i += PACK_BATCH) await issue(this.db.snapshots.bulkAdd(packs.slice(i, i + PACK_BATCH)));
+    for (let i = 0; i < packs.length; i += PACK_BATCH) await this.db.snapshots.bulkAdd(packs.slice(i, i + PACK_BATCH));
     const filter = CommandFilter.sizedFor(this.commands.size);
-    for (const batch of this.commands.batches(GROUP_BATCH, (id) => filter.add(id))) await issue(this.db.commandBuckets.bulkAdd(batch));
+    for (const batch of this.commands.batches(GROUP_BATCH, (id) => filter.add(id))) await this.db.commandBuckets.bulkAdd(batch);
     // A new write mark: a tab's Ledger trusts its cached aggregates only while the head carries the mark it left.
     const { mark } = end;
-    await issue(this.db.commandFilters.add(filter.record(mark)));
-    await issue(this.db.meta.put({ key: 'log', position: end.position, lastAt: end.lastAt, lastWrite: mark, imported: true, importMark: mark }));
-    await issue(this.projector.writeBuild(this.builder, { position: end.position, folded: end.position }));
-    await pending;
+    await this.db.commandFilters.add(filter.record(mark));
+    await this.db.meta.put({ key: 'log', position: end.position, lastAt: end.lastAt, lastWrite: mark, imported: true, importMark: mark });
+    await this.projector.writeBuild(this.builder, { position: end.position, folded: end.position });
   }
 }
 

@@ -381,9 +381,9 @@ describe('importing into a ledger that has events', () => {
 });
 
 describe('an import the browser fails to store', () => {
-  // The end of an import writes its last batches each while the one before is stored (records, snapshot packs,
-  // command buckets, the filter, the head, the read models): whichever of them IndexedDB refuses, as a request
-  // refused when made or as an error that arrives later, none of the import may land.
+  // An import writes every table of the ledger (records, fold segments, snapshot packs, command buckets, the
+  // filter, the head, the read models): whichever of them IndexedDB refuses, as a request refused when made or
+  // as an error that arrives later, none of the import may land.
   const tables = ['folds', 'commits', 'snapshots', 'commandBuckets', 'commandFilters', 'meta', 'accounts', 'history', 'checkpoints'];
   const failures: Record<string, (table: string) => () => void> = { 'when it is made': (table) => failWrite(table, () => true), later: failWriteLater };
   it.each(tables.flatMap((table) => Object.keys(failures).map((when) => [table, when] as const)))(
