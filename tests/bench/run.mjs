@@ -33,7 +33,8 @@ const { values } = parseArgs({
     runs: { type: 'string', default: '3' },
     out: { type: 'string', default: join(repo, 'test-results', 'bench.json') },
     debug: { type: 'boolean', default: false },
-    // Phases to measure besides the import every run needs, e.g. `--only export,rebuild` (default: all).
+    // Phases to measure besides the ceiling and the import every run needs, e.g. `--only export,rebuild`
+    // (default: all); `--only import` measures those two alone.
     only: { type: 'string', default: 'check,export,rebuild,deposit,travel,long' },
   },
 });
