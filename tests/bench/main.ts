@@ -34,11 +34,15 @@ async function withLedger<T>(name: string, work: (ledger: Ledger) => Promise<T>,
 const randomInt = (max: number) => Math.floor(Math.random() * max);
 const percentiles = (latencies: number[]) => ({ p50: percentile(latencies, 50), p99: percentile(latencies, 99) });
 
-async function depositLatencies(ledger: Ledger, count: number, mode: 'cold' | 'prefetched' | 'warm'): Promise<number[]> {
-  const accounts = (await new LedgerQueries(ledger.db).listAccounts({ limit: 1000 })).rows.filter((r) => r.status === 'open');
+/** The ids of the ledger's open accounts, where the deposits go. */
+async function openAccounts(ledger: Ledger): Promise<string[]> {
+  return (await new LedgerQueries(ledger.db).listAccounts({ limit: 1000 })).rows.filter((r) => r.status === 'open').map((r) => r.accountId);
+}
+
+async function depositLatencies(ledger: Ledger, accounts: readonly string[], count: number, mode: 'cold' | 'prefetched' | 'warm'): Promise<number[]> {
   const latencies: number[] = [];
   for (let i = 0; i < count; i++) {
-    const accountId = accounts[mode === 'warm' ? 0 : randomInt(accounts.length)]!.accountId;
+    const accountId = accounts[mode === 'warm' ? 0 : randomInt(accounts.length)]!;
     if (mode === 'prefetched') await ledger.prefetch(accountId);
     const { ms } = await timed(() => ledger.execute({ type: 'Deposit', commandId: `bench-${Date.now()}-${i}`, data: { accountId, amount: '1.00' } }));
     latencies.push(ms);
@@ -128,7 +132,7 @@ const bench = {
    * app does when the account's page opens ('prefetched', not timed), or all to one account ('warm').
    */
   async deposits(name: string, count: number, mode: 'cold' | 'prefetched' | 'warm' = 'cold') {
-    return percentiles(await withLedger(name, (ledger) => depositLatencies(ledger, count, mode)));
+    return percentiles(await withLedger(name, async (ledger) => depositLatencies(ledger, await openAccounts(ledger), count, mode)));
   },
 
   /**
@@ -137,11 +141,11 @@ const bench = {
    */
   async depositsBesideOwnRequests(name: string, count: number, chunks: number) {
     return withLedger(name, async (ledger) => {
-      const accounts = (await new LedgerQueries(ledger.db).listAccounts({ limit: 1000 })).rows.filter((r) => r.status === 'open').map((r) => r.accountId);
+      const accounts = await openAccounts(ledger);
       const ledgerLatencies: number[] = [];
       const ownLatencies: number[] = [];
       for (let chunk = 0; chunk < chunks; chunk++) {
-        ledgerLatencies.push(...(await depositLatencies(ledger, count / chunks, 'prefetched')));
+        ledgerLatencies.push(...(await depositLatencies(ledger, accounts, count / chunks, 'prefetched')));
         ownLatencies.push(...(await rawLedgerDeposits(name, count / chunks, accounts)));
       }
       return { prefetched: percentiles(ledgerLatencies), ownRequests: percentiles(ownLatencies) };

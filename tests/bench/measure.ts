@@ -43,12 +43,30 @@ export function watchMainThread(): () => { longestStallMs: number; peakHeapMb: n
   };
 }
 
+/** A request's result, or its error. */
+const request = <T>(r: IDBRequest<T>) =>
+  new Promise<T>((resolve, reject) => {
+    r.onsuccess = () => resolve(r.result);
+    r.onerror = () => reject(r.error);
+  });
+
 /** Deletes a database and waits for it to be gone. */
-export function deleteDatabase(name: string): Promise<void> {
+export async function deleteDatabase(name: string): Promise<void> {
+  await request(indexedDB.deleteDatabase(name));
+}
+
+/** Opens a database with plain IndexedDB; `upgrade` creates its stores when `version` is new to it. */
+function openDatabase(name: string, version?: number, upgrade?: (db: IDBDatabase) => void): Promise<IDBDatabase> {
+  const open = indexedDB.open(name, version);
+  if (upgrade) open.onupgradeneeded = () => upgrade(open.result);
+  return request(open);
+}
+
+/** Resolves once the transaction has committed; rejects with its error. */
+function completion(tx: IDBTransaction): Promise<void> {
   return new Promise((resolve, reject) => {
-    const request = indexedDB.deleteDatabase(name);
-    request.onsuccess = () => resolve();
-    request.onerror = () => reject(request.error);
+    tx.oncomplete = () => resolve();
+    tx.onerror = () => reject(tx.error);
   });
 }
 
@@ -59,20 +77,12 @@ export function deleteDatabase(name: string): Promise<void> {
  */
 export async function rawCeiling(events: readonly unknown[], perRecord: number): Promise<{ ms: number; name: string }> {
   const name = `bench-raw-${Date.now()}`;
-  const db = await new Promise<IDBDatabase>((resolve, reject) => {
-    const request = indexedDB.open(name, 1);
-    request.onupgradeneeded = () => request.result.createObjectStore('chunks');
-    request.onsuccess = () => resolve(request.result);
-    request.onerror = () => reject(request.error);
-  });
+  const db = await openDatabase(name, 1, (created) => created.createObjectStore('chunks'));
   const start = performance.now();
-  await new Promise<void>((resolve, reject) => {
-    const tx = db.transaction('chunks', 'readwrite', { durability: 'default' });
-    const store = tx.objectStore('chunks');
-    for (let i = 0, key = 0; i < events.length; i += perRecord, key++) store.put(events.slice(i, i + perRecord), key);
-    tx.oncomplete = () => resolve();
-    tx.onerror = () => reject(tx.error);
-  });
+  const tx = db.transaction('chunks', 'readwrite', { durability: 'default' });
+  const store = tx.objectStore('chunks');
+  for (let i = 0, key = 0; i < events.length; i += perRecord, key++) store.put(events.slice(i, i + perRecord), key);
+  await completion(tx);
   const ms = performance.now() - start;
   db.close();
   return { ms, name };
@@ -85,30 +95,23 @@ export async function rawCeiling(events: readonly unknown[], perRecord: number):
  */
 export async function rawDeposits(count: number, streams = 1000): Promise<number[]> {
   const name = `bench-raw-deposit-${Date.now()}`;
-  const db = await new Promise<IDBDatabase>((resolve, reject) => {
-    const request = indexedDB.open(name, 1);
-    request.onupgradeneeded = () => {
-      request.result.createObjectStore('events', { keyPath: ['streamId', 'version'] });
-      request.result.createObjectStore('heads', { keyPath: 'streamId' });
-    };
-    request.onsuccess = () => resolve(request.result);
-    request.onerror = () => reject(request.error);
+  const db = await openDatabase(name, 1, (created) => {
+    created.createObjectStore('events', { keyPath: ['streamId', 'version'] });
+    created.createObjectStore('heads', { keyPath: 'streamId' });
   });
-  const deposit = (streamId: string) =>
-    new Promise<void>((resolve, reject) => {
-      const tx = db.transaction(['events', 'heads'], 'readwrite', { durability: 'relaxed' });
-      const heads = tx.objectStore('heads');
-      const read = heads.get(streamId);
-      read.onsuccess = () => {
-        const head = (read.result as { version: number; balance: string } | undefined) ?? { version: 0, balance: '0' };
-        const version = head.version + 1;
-        const text = JSON.stringify({ streamId, version, type: 'MoneyDeposited', data: { amount: '1.00' }, at: new Date().toISOString() });
-        tx.objectStore('events').add({ streamId, version, text });
-        heads.put({ streamId, version, balance: String(version) });
-      };
-      tx.oncomplete = () => resolve();
-      tx.onerror = () => reject(tx.error);
-    });
+  const deposit = (streamId: string) => {
+    const tx = db.transaction(['events', 'heads'], 'readwrite', { durability: 'relaxed' });
+    const heads = tx.objectStore('heads');
+    const read = heads.get(streamId);
+    read.onsuccess = () => {
+      const head = (read.result as { version: number; balance: string } | undefined) ?? { version: 0, balance: '0' };
+      const version = head.version + 1;
+      const text = JSON.stringify({ streamId, version, type: 'MoneyDeposited', data: { amount: '1.00' }, at: new Date().toISOString() });
+      tx.objectStore('events').add({ streamId, version, text });
+      heads.put({ streamId, version, balance: String(version) });
+    };
+    return completion(tx);
+  };
   const latencies: number[] = [];
   for (let i = 0; i < count; i++) {
     const start = performance.now();
@@ -119,12 +122,6 @@ export async function rawDeposits(count: number, streams = 1000): Promise<number
   await deleteDatabase(name);
   return latencies;
 }
-
-const request = <T>(r: IDBRequest<T>) =>
-  new Promise<T>((resolve, reject) => {
-    r.onsuccess = () => resolve(r.result);
-    r.onerror = () => reject(r.error);
-  });
 
 /**
  * The floor for the ledger's own deposit: plain IndexedDB making the requests a
@@ -143,11 +140,7 @@ export async function rawLedgerDeposits(
   accounts: readonly string[],
   { snapshotEvery = 100, pageEvery = 100 } = {},
 ): Promise<number[]> {
-  const db = await new Promise<IDBDatabase>((resolve, reject) => {
-    const open = indexedDB.open(name);
-    open.onsuccess = () => resolve(open.result);
-    open.onerror = () => reject(open.error);
-  });
+  const db = await openDatabase(name);
   const latencies: number[] = [];
   const added: { commits: IDBValidKey[]; snapshots: IDBValidKey[]; history: IDBValidKey[] } = { commits: [], snapshots: [], history: [] };
   let firstMeta: unknown;
@@ -182,17 +175,14 @@ export async function rawLedgerDeposits(
       const pageDue = movements % pageEvery === 0;
       const scope = ['commits', 'meta', 'accounts', ...(snapshotDue ? ['snapshots'] : []), ...(pageDue ? ['history'] : [])];
       const start = performance.now();
-      await new Promise<void>((resolve, reject) => {
-        const tx = db.transaction(scope, 'readwrite', { durability: 'relaxed' });
-        tx.objectStore('meta').get('log');
-        tx.objectStore('commits').add(commit);
-        tx.objectStore('accounts').put({ ...row, version, transactionCount: movements + 1 });
-        if (pageDue) tx.objectStore('history').add({ accountId, page: movements / pageEvery, firstVersion: version, openingBalance: row.balance, at: row.lastActivityAt });
-        if (snapshotDue) tx.objectStore('snapshots').add({ streamId: accountId, version, position, at: row.lastActivityAt, schemaVersion: snapshot.schemaVersion, state });
-        tx.objectStore('meta').put({ ...meta, position, lastWrite: commandId });
-        tx.oncomplete = () => resolve();
-        tx.onerror = () => reject(tx.error);
-      });
+      const tx = db.transaction(scope, 'readwrite', { durability: 'relaxed' });
+      tx.objectStore('meta').get('log');
+      tx.objectStore('commits').add(commit);
+      tx.objectStore('accounts').put({ ...row, version, transactionCount: movements + 1 });
+      if (pageDue) tx.objectStore('history').add({ accountId, page: movements / pageEvery, firstVersion: version, openingBalance: row.balance, at: row.lastActivityAt });
+      if (snapshotDue) tx.objectStore('snapshots').add({ streamId: accountId, version, position, at: row.lastActivityAt, schemaVersion: snapshot.schemaVersion, state });
+      tx.objectStore('meta').put({ ...meta, position, lastWrite: commandId });
+      await completion(tx);
       latencies.push(performance.now() - start);
       added.commits.push([accountId, version]);
       if (snapshotDue) added.snapshots.push([accountId, version]);
@@ -204,10 +194,7 @@ export async function rawLedgerDeposits(
       for (const [store, keys] of Object.entries(added)) for (const key of keys) undo.objectStore(store).delete(key);
       for (const row of firstRows.values()) undo.objectStore('accounts').put(row);
       undo.objectStore('meta').put(firstMeta);
-      await new Promise<void>((resolve, reject) => {
-        undo.oncomplete = () => resolve();
-        undo.onerror = () => reject(undo.error);
-      });
+      await completion(undo);
     }
     db.close();
   }
