@@ -87,6 +87,18 @@ export async function runMixedHistory(ledger: Ledger): Promise<void> {
   }
 }
 
+type StoreWrite = (this: IDBObjectStore, value: unknown, key?: IDBValidKey) => IDBRequest<IDBValidKey>;
+
+/** Replaces IDBObjectStore's `add` and `put` with `patched` (given the originals); returns the disarm. */
+function patchWrites(patched: (original: Record<'add' | 'put', StoreWrite>, method: 'add' | 'put') => StoreWrite): () => void {
+  const proto = IDBObjectStore.prototype;
+  const original = { add: proto.add, put: proto.put };
+  for (const method of ['add', 'put'] as const) proto[method] = patched(original, method);
+  return () => {
+    Object.assign(proto, original);
+  };
+}
+
 /**
  * Makes IndexedDB itself refuse writes: `add` or `put` on `store` throws
  * `failure()` for every record `match` picks, whether Dexie or the ledger's own
@@ -97,17 +109,12 @@ export function failWrite(
   match: (record: Record<string, unknown>) => boolean,
   failure: () => Error = () => new Error('injected storage failure'),
 ): () => void {
-  const proto = IDBObjectStore.prototype;
-  const original = { add: proto.add, put: proto.put };
-  for (const method of ['add', 'put'] as const) {
-    proto[method] = function (this: IDBObjectStore, value: unknown, key?: IDBValidKey) {
+  return patchWrites((original, method) =>
+    function (this: IDBObjectStore, value: unknown, key?: IDBValidKey) {
       if (this.name === store && match(value as Record<string, unknown>)) throw failure();
       return original[method].call(this, value, key);
-    };
-  }
-  return () => {
-    Object.assign(proto, original);
-  };
+    },
+  );
 }
 
 /**
@@ -117,16 +124,11 @@ export function failWrite(
  * Returns the disarm.
  */
 export function failWriteLater(store: string): () => void {
-  const proto = IDBObjectStore.prototype;
-  const original = { add: proto.add, put: proto.put };
-  for (const method of ['add', 'put'] as const) {
-    proto[method] = function (this: IDBObjectStore, value: unknown, key?: IDBValidKey) {
+  return patchWrites((original, method) =>
+    function (this: IDBObjectStore, value: unknown, key?: IDBValidKey) {
       const request = original[method].call(this, value, key);
       if (this.name === store) original.add.call(this, value, key);
       return request;
-    };
-  }
-  return () => {
-    Object.assign(proto, original);
-  };
+    },
+  );
 }
