@@ -36,6 +36,9 @@ const { values } = parseArgs({
     // Phases to measure besides the ceiling and the import every run needs, e.g. `--only export,rebuild`
     // (default: all); `--only import` measures those two alone.
     only: { type: 'string', default: 'check,export,rebuild,deposit,travel,long' },
+    // Events a record in the raw ceiling: each is measured in every run, and the fastest is the ceiling
+    // ("records grouped as fast as IndexedDB allows"; which grouping that is depends on the browser).
+    groupings: { type: 'string', default: '1000,2000,4000' },
   },
 });
 const events = Number(values.events);
@@ -43,6 +46,7 @@ const accounts = Number(values.accounts);
 const longEvents = Number(values.long);
 const runs = Number(values.runs);
 const phases = new Set(values.only.split(','));
+const groupings = values.groupings.split(',').map(Number);
 
 const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -59,27 +63,40 @@ const browser = await chromium.launch({
   executablePath: CHROMIUM,
   args: [...CHROMIUM_ARGS, '--enable-precise-memory-info', '--js-flags=--max-old-space-size=8192 --expose-gc'],
 });
-const page = await browser.newPage();
-page.setDefaultTimeout(0);
-page.on('pageerror', (e) => console.error('page error:', e.message));
-await page.goto(url);
-await page.waitForFunction(() => document.getElementById('status')?.textContent === 'ready');
-const call = (fn, ...args) =>
-  page.evaluate(async ([f, a]) => {
-    try {
-      return await window.bench[f](...a);
-    } catch (e) {
-      throw new Error(`${f}: ${e?.name}: ${e?.message}\n${e?.stack ?? ''}`);
-    }
-  }, [fn, args]);
+/** A bench page, and a call of one of its window.bench functions. */
+async function benchPage(at) {
+  const opened = await browser.newPage();
+  opened.setDefaultTimeout(0);
+  opened.on('pageerror', (e) => console.error('page error:', e.message));
+  await opened.goto(at);
+  await opened.waitForFunction(() => document.getElementById('status')?.textContent === 'ready');
+  const callThere = (fn, ...args) =>
+    opened.evaluate(async ([f, a]) => {
+      try {
+        return await window.bench[f](...a);
+      } catch (e) {
+        throw new Error(`${f}: ${e?.name}: ${e?.message}\n${e?.stack ?? ''}`);
+      }
+    }, [fn, args]);
+  return { page: opened, call: callThere };
+}
+const { call } = await benchPage(url);
+// The ceiling writes and deletes a million-event database for each grouping in every run. Chromium keeps all
+// of an origin's databases in one LevelDB, so the ceiling runs on an origin of its own (another port): what
+// its deletes leave for LevelDB to compact never lies in the way of the ledger's reads.
+const ceilingServer = await preview({ ...config, preview: { port: 0, host: '127.0.0.1' } });
+const { call: callCeiling } = await benchPage(ceilingServer.resolvedUrls.local[0]);
 const log = (...a) => console.error('·', ...a);
 
 log(`generating ${events.toLocaleString('en')} events over ${accounts} accounts`);
 const generated = await call('prepare', events, accounts);
+await callCeiling('prepare', events, accounts);
 log(`export file: ${generated.megabytes.toFixed(1)} MB`);
 
+/** Per run: the fastest grouping's time and CPU, and every grouping's time. */
 const raw = [];
 const rawCpu = [];
+const rawByGrouping = Object.fromEntries(groupings.map((g) => [g, []]));
 const imports = [];
 const exports = [];
 const rebuilds = [];
@@ -87,12 +104,19 @@ const checks = [];
 const depositRuns = { cold: [], prefetched: [], warm: [], raw: [], rawLedger: [] };
 for (let i = 0; i < runs; i++) {
   // Only the writing is inside each CPU window: the parsing, the deletes and the garbage of the run before are not.
-  await call('prepareCeiling');
-  await call('collect');
-  const ceiling = await withCpu(() => call('rawCeiling'));
-  await call('drop', ceiling.name);
-  raw.push(ceiling.ms);
-  rawCpu.push(ceiling.cpuMs);
+  await callCeiling('prepareCeiling');
+  let fastest = null;
+  for (const grouping of groupings) {
+    await callCeiling('collect');
+    const ceiling = await withCpu(() => callCeiling('rawCeiling', grouping));
+    await callCeiling('drop', ceiling.name);
+    rawByGrouping[grouping].push(ceiling.ms);
+    if (!fastest || ceiling.ms < fastest.ms) fastest = ceiling;
+  }
+  await callCeiling('dropCeiling');
+  raw.push(fastest.ms);
+  rawCpu.push(fastest.cpuMs);
+  log(`run ${i + 1}/${runs}: raw ceiling ${groupings.map((g) => `${g} a record ${rawByGrouping[g].at(-1).toFixed(0)} ms`).join(', ')}`);
   await call('drop', 'bench-main');
   await call('collect');
   const stopWatching = await watchWorkerHeap(browser);
@@ -143,6 +167,7 @@ if (phases.has('long')) {
 for (const name of ['bench-main', 'bench-long', 'bench-long-nosnap']) await call('drop', name);
 await browser.close();
 await new Promise((r) => server.httpServer.close(r));
+await new Promise((r) => ceilingServer.httpServer.close(r));
 
 const rawMs = median(raw);
 const importMs = median(imports.map((r) => r.ms));
@@ -150,7 +175,8 @@ const cores = cpus().length;
 const rawCpuMs = median(rawCpu);
 const importCpuMs = median(imports.map((r) => r.cpuMs));
 const rows = [
-  ['raw IndexedDB ceiling (1,000 events/record)', rawMs, 'ms', `${Math.round(events / (rawMs / 1000)).toLocaleString('en')} ev/s`, ''],
+  ['raw IndexedDB ceiling (the fastest grouping in each run)', rawMs, 'ms', `${Math.round(events / (rawMs / 1000)).toLocaleString('en')} ev/s`, ''],
+  ...groupings.map((g) => [`  raw, ${g.toLocaleString('en')} events a record`, median(rawByGrouping[g]), 'ms', `${Math.round(events / (median(rawByGrouping[g]) / 1000)).toLocaleString('en')} ev/s`, '']),
   ['import (validate, write, project)', importMs, 'ms', `${(rawMs / importMs).toFixed(2)}× ceiling`, '< 5000 ms, ≥ 0.5× ceiling'],
   ['  longest main-thread stall during import', median(imports.map((r) => r.longestStallMs)), 'ms', '', 'responsive'],
   ['  page JS heap growth during import', median(imports.map((r) => r.heapGrowthMb ?? NaN)), 'MB', `file ${generated.megabytes.toFixed(0)} MB`, 'bounded'],
@@ -181,5 +207,5 @@ console.log('| what | median | | vs ceiling | target |');
 console.log('| --- | ---: | --- | --- | --- |');
 for (const [what, value, unit, ratio, target] of rows) console.log(`| ${what} | ${value.toFixed(value < 20 ? 2 : 0)} | ${unit} | ${ratio} | ${target} |`);
 mkdirSync(dirname(values.out), { recursive: true });
-writeFileSync(values.out, JSON.stringify({ date: new Date().toISOString(), machine, events, accounts, longEvents, runs, raw, rawCpu, imports, checks, exports, rebuilds, deposit, prefetchedDeposit, warmDeposit, rawDeposit, rawLedgerDeposit, cold, atPosition, withSnapshots, withoutSnapshots }, null, 2));
+writeFileSync(values.out, JSON.stringify({ date: new Date().toISOString(), machine, events, accounts, longEvents, runs, raw, rawCpu, rawByGrouping, imports, checks, exports, rebuilds, deposit, prefetchedDeposit, warmDeposit, rawDeposit, rawLedgerDeposit, cold, atPosition, withSnapshots, withoutSnapshots }, null, 2));
 console.log(`\nresults written to ${values.out}`);
