@@ -46,26 +46,31 @@ export interface ImportResult {
 }
 
 /**
- * Text an import record closes at. Chromium writes a value over 64 KiB as a
- * file of its own and a smaller one into its LevelDB log, and the second way
- * costs far more per byte in a large transaction (1M events of ~230 B: as
- * 256-event records, 31 s; as 1,024-event records, 2.4 s; see README "Speed").
- * So an import writes no small record it can avoid: a stream's short last
- * record joins the full one before it (see finish). A stream's events after
- * its last snapshot used to go into a short record of their own, so that a
- * load read less; those 1,000 small records took a 1M-event import 2-3 s
- * more, and reading a 100-170 KiB record costs a load ~0.2 ms more.
+ * Text an import record closes at. Chromium stores a value of up to 64 KiB in
+ * its LevelDB log as it is; a larger one it first compresses (Snappy), and
+ * only a value still over 64 KiB after that goes to a file of its own. In a
+ * large transaction LevelDB's cost grows with the bytes it is given (1M events
+ * of ~230 B: as 256-event records, 31 s; as 1,024-event records, 2.4 s; see
+ * README "Speed"), and export lines compress 3-6×, so a 96 KiB record goes in
+ * as ~20-30 KB. So an import writes no small record it can avoid: a stream's
+ * short last record joins the full one before it (see finish). A record large
+ * enough to reach a file of its own would be cheaper still, but a stream of a
+ * 1,000-account, 1M-event log holds ~262 KB of text in all, which compresses
+ * below 64 KiB. A stream's events after its last snapshot used to go into a
+ * short record of their own, so that a load read less; those 1,000 small
+ * records took a 1M-event import 2-3 s more, and reading a 100-170 KiB record
+ * costs a load ~0.2 ms more.
  */
 export const IMPORT_RECORD_BYTES = 96 * 1024;
 /**
  * Text the records still held may hold together (growing ones, and each stream's last closed one, kept back
- * until the growing one is large enough to stand alone): over this, those already over 64 KiB close early,
+ * until the growing one is large enough to stand alone): over this, those already compressed close early,
  * then the largest others, and kept-back ones are written as they are. 1,000 streams growing evenly hold up
  * to 1,000 × (96 + 72) KiB.
  */
 const HELD_BYTES = 192 * 2 ** 20;
-/** Text over which a record is surely stored as a file of its own (64 KiB, with room for the rest of the record). */
-const WRAPPED_BYTES = 72 * 1024;
+/** Text over which a record is surely compressed (64 KiB, with room for the rest of the record). */
+const COMPRESSED_BYTES = 72 * 1024;
 /**
  * Closed records waiting to be written, as a share of the held text (32 MB by default); over this, the
  * import writes them a task's worth at a time before it takes the next slice. Streams that grow evenly
@@ -91,7 +96,7 @@ class ImportWriter {
   /** Each stream's growing record. */
   private readonly open = new Map<string, OpenRecord>();
   /**
-   * Each stream's last closed record, written once the stream's growing record reaches WRAPPED_BYTES: until
+   * Each stream's last closed record, written once the stream's growing record reaches COMPRESSED_BYTES: until
    * then the end of the import may still join the two (see finish).
    */
   private readonly kept = new Map<string, OpenRecord>();
@@ -131,8 +136,8 @@ class ImportWriter {
       record.lastVersion = version;
       record.bytes += text.length;
       this.heldBytes += text.length;
-      // The growing record will be stored as a file itself: the one closed before it need wait no longer.
-      if (record.bytes >= WRAPPED_BYTES && record.bytes - text.length < WRAPPED_BYTES) this.releaseKept(id);
+      // The growing record will be compressed itself: the one closed before it need wait no longer.
+      if (record.bytes >= COMPRESSED_BYTES && record.bytes - text.length < COMPRESSED_BYTES) this.releaseKept(id);
       if (record.bytes >= IMPORT_RECORD_BYTES) this.close(record);
       this.commands.add(commandIds[i]!, id, version);
     }
@@ -177,7 +182,7 @@ class ImportWriter {
     }
     for (const record of this.open.values()) {
       if (this.heldBytes <= target) return;
-      if (record.bytes >= WRAPPED_BYTES) this.release(record);
+      if (record.bytes >= COMPRESSED_BYTES) this.release(record);
     }
     for (const record of [...this.open.values()].sort((a, b) => b.bytes - a.bytes)) {
       if (this.heldBytes <= target) return;
@@ -221,7 +226,7 @@ class ImportWriter {
   async finish(end: { position: number; lastAt: string; mark: string }): Promise<void> {
     await this.flush();
     // A stream ends in its growing record, or in the closed one kept back, or in the two joined when the
-    // growing one is too short to be stored as a file (small values cost IndexedDB far more; see
+    // growing one is too short to be compressed (small values cost IndexedDB far more; see
     // IMPORT_RECORD_BYTES). A small record is left only for a stream shorter than that in all, or one whose kept
     // record was written early to keep memory bounded (see shed).
     for (const [streamId, record] of this.open) {

@@ -31,10 +31,11 @@ const rows = (column: TextColumn | string[]): string[] => (typeof column === 'st
 export const COMMAND_BUCKETS = 1024;
 /**
  * Rows a stored group holds at least, where the import has enough: Chromium
- * writes a record under 64 KiB into its LevelDB log, which costs far more in a
- * large transaction than a larger record written as a file of its own (a
- * million-event import's 1,024 buckets of ~26 KB cost ~2.5 s of the browser's
- * CPU). A row is ~30 B, so a group of 4,096 rows is over 100 KB.
+ * writes a record of up to 64 KiB into its LevelDB log as it is, which costs
+ * far more in a large transaction than a larger one, compressed first and,
+ * when still over 64 KiB, written as a file of its own (a million-event
+ * import's 1,024 buckets of ~26 KB cost ~2.5 s of the browser's CPU; its 128
+ * groups are files). A row is ~30 B, so a group of 4,096 rows is over 100 KB.
  */
 const GROUP_ROWS = 4096;
 
