@@ -72,16 +72,11 @@ const bench = {
 
   /**
    * Plain IndexedDB, one transaction, `perRecord` events a record: the most this browser can write, for the
-   * grouping that writes fastest. The events stay for the next grouping until dropCeiling().
+   * grouping that writes fastest. The events stay for the next grouping (run.mjs closes the page after the last).
    */
   async rawCeiling(perRecord: number) {
     if (!ceilingEvents) throw new Error('call prepareCeiling() first');
     return rawCeiling(ceilingEvents, perRecord);
-  },
-
-  /** Lets the ceiling's million events go, so that no later garbage collection marks them. */
-  dropCeiling() {
-    ceilingEvents = null;
   },
 
   /** `source` 'text' passes the export as one string instead (the Worker then gets a copy of it whole). */
