@@ -36,7 +36,7 @@ const { values } = parseArgs({
     // Phases to measure besides the ceiling and the import every run needs, e.g. `--only export,rebuild`
     // (default: all); `--only import` measures those two alone.
     only: { type: 'string', default: 'check,export,rebuild,deposit,travel,long' },
-    // Events a record in the raw ceiling: each is measured once before the runs, and the fastest is the ceiling
+    // Events a record in the raw ceiling: each is measured twice before the runs, and the fastest is the ceiling
     // in every run ("records grouped as fast as IndexedDB allows"; which grouping that is depends on the browser).
     groupings: { type: 'string', default: '1000,2000,4000' },
   },
@@ -91,7 +91,7 @@ log(`generating ${events.toLocaleString('en')} events over ${accounts} accounts`
 const generated = await call('prepare', events, accounts);
 log(`export file: ${generated.megabytes.toFixed(1)} MB`);
 
-// Which grouping writes fastest in this browser, measured once before the runs, each in a fresh database
+// Which grouping writes fastest in this browser, measured before the runs, each in a fresh database
 // (measuring all of them in every run wrote and deleted ~800 MB more before each import, and the ledger page's
 // longest stall during the import was then 50-110 ms in about half the runs, against 6-18 ms with one).
 const ceilingUrl = ceilingServer.resolvedUrls.local[0];
@@ -102,14 +102,17 @@ async function ceilingPage() {
   await opened.call('prepareCeiling');
   return opened;
 }
+/** The faster of two tries of each grouping, taking turns. */
 const calibration = {};
 {
   const { page: calibrating, call: callCeiling } = await ceilingPage();
-  for (const grouping of groupings) {
-    await callCeiling('collect');
-    const ceiling = await callCeiling('rawCeiling', grouping);
-    await callCeiling('drop', ceiling.name);
-    calibration[grouping] = ceiling.ms;
+  for (let round = 0; round < 2; round++) {
+    for (const grouping of groupings) {
+      await callCeiling('collect');
+      const ceiling = await callCeiling('rawCeiling', grouping);
+      await callCeiling('drop', ceiling.name);
+      calibration[grouping] = Math.min(calibration[grouping] ?? Infinity, ceiling.ms);
+    }
   }
   await calibrating.close();
 }
@@ -192,7 +195,7 @@ const rawCpuMs = median(rawCpu);
 const importCpuMs = median(imports.map((r) => r.cpuMs));
 const rows = [
   [`raw IndexedDB ceiling (${grouping.toLocaleString('en')} events a record, the fastest grouping)`, rawMs, 'ms', `${Math.round(events / (rawMs / 1000)).toLocaleString('en')} ev/s`, ''],
-  ...groupings.map((g) => [`  raw, ${g.toLocaleString('en')} events a record (once, before the runs)`, calibration[g], 'ms', `${Math.round(events / (calibration[g] / 1000)).toLocaleString('en')} ev/s`, '']),
+  ...groupings.map((g) => [`  raw, ${g.toLocaleString('en')} events a record (best of 2, before the runs)`, calibration[g], 'ms', `${Math.round(events / (calibration[g] / 1000)).toLocaleString('en')} ev/s`, '']),
   ['import (validate, write, project)', importMs, 'ms', `${(rawMs / importMs).toFixed(2)}× ceiling`, '< 5000 ms, ≥ 0.5× ceiling'],
   ['  longest main-thread stall during import', median(imports.map((r) => r.longestStallMs)), 'ms', '', 'responsive'],
   ['  page JS heap growth during import', median(imports.map((r) => r.heapGrowthMb ?? NaN)), 'MB', `file ${generated.megabytes.toFixed(0)} MB`, 'bounded'],
