@@ -59,18 +59,19 @@ const config = { root: here, configFile: false, logLevel: 'warn', build: { outDi
 await build(config);
 const server = await preview({ ...config, preview: { port: 0, host: '127.0.0.1' } });
 const url = server.resolvedUrls.local[0];
-const browser = await chromium.launch({
-  executablePath: CHROMIUM,
-  args: [...CHROMIUM_ARGS, '--enable-precise-memory-info', '--js-flags=--max-old-space-size=8192 --expose-gc'],
-});
-/** A bench page, and a call of one of its window.bench functions. */
-async function benchPage(at) {
-  const opened = await browser.newPage();
+const launch = () =>
+  chromium.launch({
+    executablePath: CHROMIUM,
+    args: [...CHROMIUM_ARGS, '--enable-precise-memory-info', '--js-flags=--max-old-space-size=8192 --expose-gc'],
+  });
+/** A bench page of `inBrowser`, and a call of one of its window.bench functions. */
+async function benchPage(inBrowser) {
+  const opened = await inBrowser.newPage();
   opened.setDefaultTimeout(0);
   opened.on('pageerror', (e) => console.error('page error:', e.message));
-  await opened.goto(at);
+  await opened.goto(url);
   await opened.waitForFunction(() => document.getElementById('status')?.textContent === 'ready');
-  const callThere = (fn, ...args) =>
+  return (fn, ...args) =>
     opened.evaluate(async ([f, a]) => {
       try {
         return await window.bench[f](...a);
@@ -78,34 +79,20 @@ async function benchPage(at) {
         throw new Error(`${f}: ${e?.name}: ${e?.message}\n${e?.stack ?? ''}`);
       }
     }, [fn, args]);
-  return { page: opened, call: callThere };
 }
-const { call } = await benchPage(url);
-// The ceiling writes and deletes a million-event database in every run. Chromium keeps all of an origin's
-// databases in one LevelDB, so the ceiling runs on an origin of its own (another port): what its deletes
-// leave for LevelDB to compact never lies in the way of the ledger's reads.
-const ceilingServer = await preview({ ...config, preview: { port: 0, host: '127.0.0.1' } });
 const log = (...a) => console.error('·', ...a);
 
-log(`generating ${events.toLocaleString('en')} events over ${accounts} accounts`);
-const generated = await call('prepare', events, accounts);
-log(`export file: ${generated.megabytes.toFixed(1)} MB`);
-
-// Which grouping writes fastest in this browser, measured before the runs, each in a fresh database
-// (measuring all of them in every run wrote and deleted ~800 MB more before each import, and the ledger page's
-// longest stall during the import was then 50-110 ms in about half the runs, against 6-18 ms with one).
-const ceilingUrl = ceilingServer.resolvedUrls.local[0];
-/** A page on the ceiling's origin with the ceiling's events parsed, and a call of its bench functions. */
-async function ceilingPage() {
-  const opened = await benchPage(ceilingUrl);
-  await opened.call('prepare', events, accounts);
-  await opened.call('prepareCeiling');
-  return opened;
-}
-/** The faster of two tries of each grouping, taking turns. */
+// Which grouping of the ceiling writes fastest in this browser: each tried twice, taking turns, in a fresh
+// database, and the faster try counts. In a browser of its own, closed before the bench's: measuring all three
+// in every run wrote and deleted ~800 MB more before each import, and with them in a second page of the bench's
+// browser, the ledger page's longest stall during the import was 50-115 ms in about a third of the runs, against
+// 8-15 ms in 13 of 13 runs with one ceiling on the ledger's page (cause not found).
 const calibration = {};
 {
-  const { page: calibrating, call: callCeiling } = await ceilingPage();
+  const calibrating = await launch();
+  const callCeiling = await benchPage(calibrating);
+  await callCeiling('prepare', events, accounts);
+  await callCeiling('prepareCeiling');
   for (let round = 0; round < 2; round++) {
     for (const grouping of groupings) {
       await callCeiling('collect');
@@ -119,6 +106,12 @@ const calibration = {};
 const grouping = groupings.reduce((a, b) => (calibration[b] < calibration[a] ? b : a));
 log(`raw ceiling by grouping: ${groupings.map((g) => `${g} a record ${calibration[g].toFixed(0)} ms`).join(', ')}; the ceiling is ${grouping} a record`);
 
+const browser = await launch();
+const call = await benchPage(browser);
+log(`generating ${events.toLocaleString('en')} events over ${accounts} accounts`);
+const generated = await call('prepare', events, accounts);
+log(`export file: ${generated.megabytes.toFixed(1)} MB`);
+
 const raw = [];
 const rawCpu = [];
 const imports = [];
@@ -127,13 +120,12 @@ const rebuilds = [];
 const checks = [];
 const depositRuns = { cold: [], prefetched: [], warm: [], raw: [], rawLedger: [] };
 for (let i = 0; i < runs; i++) {
-  // Only the writing is inside each CPU window: the parsing, the deletes and the garbage of the run before are
-  // not. The ceiling's page is closed before the import, so its million events are not collected during it.
-  const { page: ceilingOpen, call: callCeiling } = await ceilingPage();
-  await callCeiling('collect');
-  const ceiling = await withCpu(() => callCeiling('rawCeiling', grouping));
-  await callCeiling('drop', ceiling.name);
-  await ceilingOpen.close();
+  // Only the writing is inside each CPU window: the parsing, the deletes and the garbage of the run before are not.
+  await call('prepareCeiling');
+  await call('collect');
+  const ceiling = await withCpu(() => call('rawCeiling', grouping));
+  await call('drop', ceiling.name);
+  await call('dropCeiling');
   raw.push(ceiling.ms);
   rawCpu.push(ceiling.cpuMs);
   await call('drop', 'bench-main');
@@ -186,7 +178,6 @@ if (phases.has('long')) {
 for (const name of ['bench-main', 'bench-long', 'bench-long-nosnap']) await call('drop', name);
 await browser.close();
 await new Promise((r) => server.httpServer.close(r));
-await new Promise((r) => ceilingServer.httpServer.close(r));
 
 const rawMs = median(raw);
 const importMs = median(imports.map((r) => r.ms));
