@@ -26,7 +26,11 @@ function fieldOf(error: LedgerError): string | undefined {
   return undefined;
 }
 
-/** The first expected key the object lacks, so a missing field is reported as missing, not as malformed. */
+/**
+ * The first expected key the object lacks, so a missing field is reported as missing, not as malformed.
+ * Callers ask only when it has fewer keys than expected: an object's own keys are distinct, so one whose
+ * keys are all expected, and as many, lacks none.
+ */
 function missingKey(value: Record<string, unknown>, keys: ReadonlySet<string>): string | undefined {
   for (const key of keys) if (!Object.prototype.hasOwnProperty.call(value, key)) return key;
   return undefined;
@@ -109,10 +113,11 @@ export class LedgerCheck {
       throw new ImportError('IMPORT_INVALID', message, { eventIndex: index, field });
     };
     if (!isPlainObject(raw)) return fail('', 'an event must be a JSON object.');
-    for (const key of Object.keys(raw)) {
+    const keys = Object.keys(raw);
+    for (const key of keys) {
       if (!EVENT_KEYS.has(key)) fail(key, `unknown field ${quoted(key)}.`);
     }
-    const missing = missingKey(raw, EVENT_KEYS);
+    const missing = keys.length < EVENT_KEYS.size ? missingKey(raw, EVENT_KEYS) : undefined;
     if (missing !== undefined) fail(missing, `the field "${missing}" is missing.`);
     const position = raw.position;
     if (position !== index + 1) {
@@ -142,10 +147,11 @@ export class LedgerCheck {
 
   private checkMetadata(value: unknown, fail: (field: string, message: string) => never): EventMetadata {
     if (!isPlainObject(value)) return fail('metadata', 'metadata must be a JSON object.');
-    for (const key of Object.keys(value)) {
+    const keys = Object.keys(value);
+    for (const key of keys) {
       if (!METADATA_KEYS.has(key)) fail(`metadata.${key}`, `unknown field ${quoted(`metadata.${key}`)}.`);
     }
-    const missing = missingKey(value, METADATA_KEYS);
+    const missing = keys.length < METADATA_KEYS.size ? missingKey(value, METADATA_KEYS) : undefined;
     if (missing !== undefined) fail(`metadata.${missing}`, `the field "metadata.${missing}" is missing.`);
     const eventId = assertId(value.eventId, 'metadata.eventId');
     if (this.eventIds.has(eventId)) fail('metadata.eventId', `duplicate event id ${eventId}.`);
