@@ -3,7 +3,7 @@ import { DomainError, EventSchemaError, ImportError, LedgerError, ValidationErro
 import { parseEventData } from './event-schema';
 import type { AccountEvent, EventMetadata, RecordedEvent, TransferSent } from './events';
 import { InstantReader } from './instant';
-import { Money, fromMinorUnits, toMinorUnits } from './money';
+import { type Currency, Money, fromMinorUnits, toMinorUnits } from './money';
 import { NONE, type OpenReplayed, type Replayed, decimalState, evolveReplayed } from './replayed-account';
 import { assertFunds, assertId, assertNew, assertOpen, assertTransferable, assertZeroBalance } from './rules';
 import { upcast } from './upcast';
@@ -36,6 +36,42 @@ function missingKey(value: Record<string, unknown>, keys: ReadonlySet<string>): 
   return undefined;
 }
 
+/** A shared rule's refusal as the refusal of the event at `index`: the rules know nothing of raw events, so this names the field it is about. */
+function refusedBy(index: number, field: string, error: unknown): never {
+  if (error instanceof DomainError) refuse(index, field, error.message);
+  throw error;
+}
+
+/** Runs a shared rule on the event at `index`. */
+function guarded(index: number, field: string, rule: () => void): void {
+  try {
+    rule();
+  } catch (error) {
+    refusedBy(index, field, error);
+  }
+}
+
+/** The account, when it is open; else the shared rule's refusal, about `field` (no closure: every event asks). */
+function openAt(index: number, field: string, state: Replayed, accountId: string, role?: string): OpenReplayed {
+  try {
+    return assertOpen(state, accountId, role);
+  } catch (error) {
+    return refusedBy(index, field, error);
+  }
+}
+
+/** The minor units an amount takes from an account; no overdraft, and the refusal is the shared rule's own. */
+function fundsAt(index: number, account: OpenReplayed, amount: string): bigint {
+  const units = toMinorUnits(amount, account.currency);
+  if (units > account.units) guarded(index, 'data.amount', () => assertFunds(decimalState(account), new Money(amount)));
+  return units;
+}
+
+/** Refuses the event at `index`, naming the field at fault. */
+function refuse(index: number, field: string, message: string): never {
+  throw new ImportError('IMPORT_INVALID', message, { eventIndex: index, field });
+}
+
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
   const proto = Object.getPrototypeOf(value) as unknown;
@@ -53,6 +89,11 @@ export class LedgerCheck {
   private readonly instants = new InstantReader();
   private readonly eventIds = new Set<string>();
   private pendingSent: PendingTransfer | null = null;
+  /** An open account's currency, for parsing its amounts (made once: the check makes no closure per event). */
+  private readonly currencyOf = (id: string): Currency | undefined => {
+    const state = this.states.get(id);
+    return state && state.status !== 'none' ? state.currency : undefined;
+  };
   private lastAt = '';
   private lastTime = Number.NEGATIVE_INFINITY;
   private count = 0;
@@ -108,62 +149,60 @@ export class LedgerCheck {
     }
   }
 
+  private replayed(id: string): Replayed {
+    return this.states.get(id) ?? NONE;
+  }
+
   private check(raw: unknown, index: number): RecordedEvent {
-    const fail = (field: string, message: string): never => {
-      throw new ImportError('IMPORT_INVALID', message, { eventIndex: index, field });
-    };
-    if (!isPlainObject(raw)) return fail('', 'an event must be a JSON object.');
+    if (!isPlainObject(raw)) return refuse(index, '', 'an event must be a JSON object.');
     const keys = Object.keys(raw);
     for (const key of keys) {
-      if (!EVENT_KEYS.has(key)) fail(key, `unknown field ${quoted(key)}.`);
+      if (!EVENT_KEYS.has(key)) refuse(index, key, `unknown field ${quoted(key)}.`);
     }
     const missing = keys.length < EVENT_KEYS.size ? missingKey(raw, EVENT_KEYS) : undefined;
-    if (missing !== undefined) fail(missing, `the field "${missing}" is missing.`);
+    if (missing !== undefined) refuse(index, missing, `the field "${missing}" is missing.`);
     const position = raw.position;
     if (position !== index + 1) {
-      fail('position', `expected position ${index + 1} (positions are 1, 2, 3… in order), found ${quoted(position)}.`);
+      refuse(index, 'position', `expected position ${index + 1} (positions are 1, 2, 3… in order), found ${quoted(position)}.`);
     }
     const streamId = assertId(raw.streamId, 'streamId');
     const expectedVersion = (this.versions.get(streamId) ?? 0) + 1;
     if (raw.version !== expectedVersion) {
-      fail('version', `stream ${streamId} expects version ${expectedVersion} next, found ${quoted(raw.version)}.`);
+      refuse(index, 'version', `stream ${streamId} expects version ${expectedVersion} next, found ${quoted(raw.version)}.`);
     }
-    if (!isPlainObject(raw.data)) return fail('data', 'data must be a JSON object.');
-    const metadata = this.checkMetadata(raw.metadata, fail);
+    if (!isPlainObject(raw.data)) return refuse(index, 'data', 'data must be a JSON object.');
+    const metadata = this.checkMetadata(raw.metadata, index);
     const { type, data } = upcast(raw.type, raw.schemaVersion, raw.data);
-    const event = parseEventData(type, data, (id) => {
-      const state = this.states.get(id);
-      return state && state.status !== 'none' ? state.currency : undefined;
-    });
+    const event = parseEventData(type, data, this.currencyOf);
     if (event.data.accountId !== streamId) {
-      fail('data.accountId', `data.accountId ${event.data.accountId} does not match streamId ${streamId}.`);
+      refuse(index, 'data.accountId', `data.accountId ${event.data.accountId} does not match streamId ${streamId}.`);
     }
-    const units = this.checkRules(event, metadata, index, fail);
-    this.states.set(streamId, evolveReplayed(this.states.get(streamId) ?? NONE, event, units));
+    const units = this.checkRules(event, metadata, index);
+    this.states.set(streamId, evolveReplayed(this.replayed(streamId), event, units));
     this.versions.set(streamId, expectedVersion);
     this.count++;
     return { ...event, streamId, version: expectedVersion, position: index + 1, schemaVersion: raw.schemaVersion as number, metadata };
   }
 
-  private checkMetadata(value: unknown, fail: (field: string, message: string) => never): EventMetadata {
-    if (!isPlainObject(value)) return fail('metadata', 'metadata must be a JSON object.');
+  private checkMetadata(value: unknown, index: number): EventMetadata {
+    if (!isPlainObject(value)) return refuse(index, 'metadata', 'metadata must be a JSON object.');
     const keys = Object.keys(value);
     for (const key of keys) {
-      if (!METADATA_KEYS.has(key)) fail(`metadata.${key}`, `unknown field ${quoted(`metadata.${key}`)}.`);
+      if (!METADATA_KEYS.has(key)) refuse(index, `metadata.${key}`, `unknown field ${quoted(`metadata.${key}`)}.`);
     }
     const missing = keys.length < METADATA_KEYS.size ? missingKey(value, METADATA_KEYS) : undefined;
-    if (missing !== undefined) fail(`metadata.${missing}`, `the field "metadata.${missing}" is missing.`);
+    if (missing !== undefined) refuse(index, `metadata.${missing}`, `the field "metadata.${missing}" is missing.`);
     const eventId = assertId(value.eventId, 'metadata.eventId');
-    if (this.eventIds.has(eventId)) fail('metadata.eventId', `duplicate event id ${eventId}.`);
+    if (this.eventIds.has(eventId)) refuse(index, 'metadata.eventId', `duplicate event id ${eventId}.`);
     this.eventIds.add(eventId);
     const commandId = assertId(value.commandId, 'metadata.commandId');
     const at = value.at;
     const time = typeof at === 'string' ? this.instants.read(at) : undefined;
     if (typeof at !== 'string' || time === undefined) {
-      return fail('metadata.at', `metadata.at must be an ISO-8601 UTC time like 2026-01-31T12:00:00.000Z.`);
+      return refuse(index, 'metadata.at', `metadata.at must be an ISO-8601 UTC time like 2026-01-31T12:00:00.000Z.`);
     }
     // Compared as instants: "…:05Z" sorts after "…:05.500Z" as text.
-    if (time < this.lastTime) fail('metadata.at', `time ${at} is earlier than the event before it (${this.lastAt}).`);
+    if (time < this.lastTime) refuse(index, 'metadata.at', `time ${at} is earlier than the event before it (${this.lastAt}).`);
     this.lastAt = at;
     this.lastTime = time;
     return { eventId, commandId, at };
@@ -173,61 +212,45 @@ export class LedgerCheck {
    * Refuses the event if the rules would never have produced it; else
    * returns the minor units it moves (0 for an event that moves no money).
    */
+
   private checkRules(
     event: AccountEvent,
     metadata: EventMetadata,
     index: number,
-    fail: (field: string, message: string) => never,
   ): bigint {
-    const stateOf = (id: string): Replayed => this.states.get(id) ?? NONE;
-    const state = stateOf(event.data.accountId);
-    // The shared guards know nothing of raw events; this says which field each refusal is about.
-    const guard = <T>(field: string, rule: () => T): T => {
-      try {
-        return rule();
-      } catch (error) {
-        if (error instanceof DomainError) return fail(field, error.message);
-        throw error;
-      }
-    };
-    // No overdraft, decided on minor units; the refusal is the shared rule's own.
-    const funds = (account: OpenReplayed, amount: string): bigint => {
-      const units = toMinorUnits(amount, account.currency);
-      if (units > account.units) guard('data.amount', () => assertFunds(decimalState(account), new Money(amount)));
-      return units;
-    };
+    const state = this.replayed(event.data.accountId);
     if (this.pendingSent && event.type !== 'TransferReceived') {
-      fail('type', `expected the TransferReceived that completes the transfer at events[${this.pendingSent.index}], found ${event.type}.`);
+      refuse(index, 'type', `expected the TransferReceived that completes the transfer at events[${this.pendingSent.index}], found ${event.type}.`);
     }
     switch (event.type) {
       case 'AccountOpened':
-        guard('data.accountId', () => assertNew(state, event.data.accountId));
+        guarded(index, 'data.accountId', () => assertNew(state, event.data.accountId));
         return 0n;
       case 'MoneyDeposited': {
-        const account = guard('data.accountId', () => assertOpen(state, event.data.accountId));
+        const account = openAt(index, 'data.accountId', state, event.data.accountId);
         return toMinorUnits(event.data.amount, account.currency);
       }
       case 'MoneyWithdrawn': {
-        const account = guard('data.accountId', () => assertOpen(state, event.data.accountId));
-        return funds(account, event.data.amount);
+        const account = openAt(index, 'data.accountId', state, event.data.accountId);
+        return fundsAt(index, account, event.data.amount);
       }
       case 'AccountClosed': {
-        const account = guard('data.accountId', () => assertOpen(state, event.data.accountId));
-        if (account.units !== 0n) guard('type', () => assertZeroBalance(decimalState(account)));
+        const account = openAt(index, 'data.accountId', state, event.data.accountId);
+        if (account.units !== 0n) guarded(index, 'type', () => assertZeroBalance(decimalState(account)));
         return 0n;
       }
       case 'TransferSent': {
         const { accountId, toAccountId } = event.data;
-        const source = guard('data.accountId', () => assertOpen(state, accountId, 'Source account'));
-        const target = guard('data.toAccountId', () => assertOpen(stateOf(toAccountId), toAccountId, 'Target account'));
-        guard('data.toAccountId', () => assertTransferable(source, target, accountId, toAccountId));
-        const units = funds(source, event.data.amount);
+        const source = openAt(index, 'data.accountId', state, accountId, 'Source account');
+        const target = openAt(index, 'data.toAccountId', this.replayed(toAccountId), toAccountId, 'Target account');
+        guarded(index, 'data.toAccountId', () => assertTransferable(source, target, accountId, toAccountId));
+        const units = fundsAt(index, source, event.data.amount);
         this.pendingSent = { data: event.data, metadata, index, units };
         return units;
       }
       case 'TransferReceived': {
         const sent = this.pendingSent;
-        if (!sent) return fail('type', 'TransferReceived without the TransferSent right before it.');
+        if (!sent) return refuse(index, 'type', 'TransferReceived without the TransferSent right before it.');
         const target = state.status === 'none' ? null : state;
         const mismatch =
           sent.data.transferId !== event.data.transferId
@@ -243,7 +266,7 @@ export class LedgerCheck {
                     : sent.metadata.at !== metadata.at
                       ? 'metadata.at'
                       : null;
-        if (mismatch) fail(mismatch, `does not match the TransferSent at events[${index - 1}].`);
+        if (mismatch) refuse(index, mismatch, `does not match the TransferSent at events[${index - 1}].`);
         this.pendingSent = null;
         return sent.units;
       }
