@@ -135,14 +135,23 @@ for (let i = 0; i < runs; i++) {
   run.workerHeapPeakMb = await stopWatching();
   imports.push(run);
   log(`run ${i + 1}/${runs}: raw ${raw.at(-1).toFixed(0)} ms, import ${run.ms.toFixed(0)} ms, CPU ${rawCpu.at(-1).toFixed(0)} / ${run.cpuMs.toFixed(0)} ms (longest stall ${run.longestStallMs.toFixed(0)} ms, page heap +${run.heapGrowthMb?.toFixed(0)} MB, Worker heap peak ${run.workerHeapPeakMb?.toFixed(0)} MB)`);
-  if (phases.has('check')) checks.push((await call('checkOnly')).ms);
+  // What this run measured besides the import, logged as one line (`--only` may leave out any of it).
+  const measured = [];
+  if (phases.has('check')) {
+    checks.push((await call('checkOnly')).ms);
+    measured.push(`check ${checks.at(-1).toFixed(0)} ms`);
+  }
   if (phases.has('export')) {
     const ex = await call('exportLog', 'bench-main');
     if (!ex.sameBytes) throw new Error('export differs from the imported file');
     exports.push(ex.ms);
+    measured.push(`export ${ex.ms.toFixed(0)} ms`);
   }
-  if (phases.has('rebuild')) rebuilds.push((await call('rebuild', 'bench-main')).ms);
-  log(`run ${i + 1}/${runs}: export ${exports.at(-1)?.toFixed(0)} ms, rebuild ${rebuilds.at(-1)?.toFixed(0)} ms`);
+  if (phases.has('rebuild')) {
+    rebuilds.push((await call('rebuild', 'bench-main')).ms);
+    measured.push(`rebuild ${rebuilds.at(-1).toFixed(0)} ms`);
+  }
+  if (measured.length) log(`run ${i + 1}/${runs}: ${measured.join(', ')}`);
   // Deposits in every run, on the log this run imported: a sitting's noise moves them as much as anything.
   if (phases.has('deposit')) {
     depositRuns.cold.push(await call('deposits', 'bench-main', 300));
