@@ -27,13 +27,19 @@ function fieldOf(error: LedgerError): string | undefined {
 }
 
 /**
- * The first expected key the object lacks, so a missing field is reported as missing, not as malformed.
- * Callers ask only when it has fewer keys than expected: an object's own keys are distinct, so one whose
- * keys are all expected, and as many, lacks none.
+ * Refuses the event at `index` if the object has a key it should not, or lacks one (`prefix` is the path to
+ * it), so a missing field is reported as missing, not as malformed. An object's own keys are distinct: one
+ * whose keys are all expected, and as many, lacks none, and is not searched.
  */
-function missingKey(value: Record<string, unknown>, keys: ReadonlySet<string>): string | undefined {
-  for (const key of keys) if (!Object.prototype.hasOwnProperty.call(value, key)) return key;
-  return undefined;
+function checkKeys(index: number, value: Record<string, unknown>, expected: ReadonlySet<string>, prefix: string): void {
+  const keys = Object.keys(value);
+  for (const key of keys) {
+    if (!expected.has(key)) refuse(index, prefix + key, `unknown field ${quoted(prefix + key)}.`);
+  }
+  if (keys.length === expected.size) return;
+  for (const key of expected) {
+    if (!Object.prototype.hasOwnProperty.call(value, key)) refuse(index, prefix + key, `the field "${prefix}${key}" is missing.`);
+  }
 }
 
 /** A shared rule's refusal as the refusal of the event at `index`: the rules know nothing of raw events, so this names the field it is about. */
@@ -155,12 +161,7 @@ export class LedgerCheck {
 
   private check(raw: unknown, index: number): RecordedEvent {
     if (!isPlainObject(raw)) return refuse(index, '', 'an event must be a JSON object.');
-    const keys = Object.keys(raw);
-    for (const key of keys) {
-      if (!EVENT_KEYS.has(key)) refuse(index, key, `unknown field ${quoted(key)}.`);
-    }
-    const missing = keys.length < EVENT_KEYS.size ? missingKey(raw, EVENT_KEYS) : undefined;
-    if (missing !== undefined) refuse(index, missing, `the field "${missing}" is missing.`);
+    checkKeys(index, raw, EVENT_KEYS, '');
     const position = raw.position;
     if (position !== index + 1) {
       refuse(index, 'position', `expected position ${index + 1} (positions are 1, 2, 3… in order), found ${quoted(position)}.`);
@@ -186,12 +187,7 @@ export class LedgerCheck {
 
   private checkMetadata(value: unknown, index: number): EventMetadata {
     if (!isPlainObject(value)) return refuse(index, 'metadata', 'metadata must be a JSON object.');
-    const keys = Object.keys(value);
-    for (const key of keys) {
-      if (!METADATA_KEYS.has(key)) refuse(index, `metadata.${key}`, `unknown field ${quoted(`metadata.${key}`)}.`);
-    }
-    const missing = keys.length < METADATA_KEYS.size ? missingKey(value, METADATA_KEYS) : undefined;
-    if (missing !== undefined) refuse(index, `metadata.${missing}`, `the field "metadata.${missing}" is missing.`);
+    checkKeys(index, value, METADATA_KEYS, 'metadata.');
     const eventId = assertId(value.eventId, 'metadata.eventId');
     if (this.eventIds.has(eventId)) refuse(index, 'metadata.eventId', `duplicate event id ${eventId}.`);
     this.eventIds.add(eventId);
@@ -212,7 +208,6 @@ export class LedgerCheck {
    * Refuses the event if the rules would never have produced it; else
    * returns the minor units it moves (0 for an event that moves no money).
    */
-
   private checkRules(
     event: AccountEvent,
     metadata: EventMetadata,
