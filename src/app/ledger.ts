@@ -10,10 +10,11 @@ import { findImportedCommand } from '../store/command-index';
 import { CommandFilter } from '../store/command-filter';
 import { FoldColumnsBuilder, type FoldColumns } from '../store/fold-columns';
 import { toAmountString } from '../domain/money';
-import { LedgerDb, type LogMeta, type SnapshotRecord } from '../store/db';
+import { LedgerDb, type CommitRecord, type LogMeta, type SnapshotRecord } from '../store/db';
+import { readDirect } from '../store/direct-read';
 import { LogMoved, writeDirect, type DirectWrite } from '../store/direct-write';
-import { EventStore, buildAppend, storageFailure, type BuiltAppend, type StreamAppend } from '../store/event-store';
-import { DEFAULT_SNAPSHOT_EVERY, SnapshotStore, crossesSnapshotPoint, snapshotRecord } from '../store/snapshots';
+import { EventStore, buildAppend, eventsIn, storageFailure, type BuiltAppend, type StreamAppend } from '../store/event-store';
+import { DEFAULT_SNAPSHOT_EVERY, SnapshotStore, crossesSnapshotPoint, snapshotRecord, usableSnapshot, type UsableSnapshot } from '../store/snapshots';
 
 export interface LedgerOptions {
   /** Where time comes from; the domain never reads a clock. */
@@ -87,6 +88,18 @@ function isConflict(error: unknown): boolean {
 
 /** Record keys read from a stream's end with its snapshot: enough to find where the tail starts when snapshots are on. */
 const TAIL_RECORDS = 100;
+/**
+ * Records read whole from a stream's end with its snapshot, in the same round: an imported record holds
+ * hundreds of events and snapshots come every hundred, so these usually hold the whole tail after the
+ * snapshot, while an imported stream's records (~100-250 KB each) are not read more than needed.
+ */
+const TAIL_VALUES = 2;
+
+/** An account as a snapshot (or, with none, the empty state) and the events after it leave it. */
+function afterSnapshot(snapshot: UsableSnapshot | null, tail: readonly RecordedEvent[]): LoadedAccount {
+  const version = tail.length > 0 ? tail[tail.length - 1]!.version : (snapshot?.version ?? 0);
+  return { state: replay(tail, snapshot?.state), version };
+}
 
 /** How many aggregates stay in memory between commands. */
 const CACHE_LIMIT = 5_000;
@@ -156,7 +169,43 @@ export class Ledger {
 
   /** The state of one account at `maxVersion` (default: now): latest good snapshot plus the events after it. */
   async loadAccount(accountId: string, maxVersion = Number.MAX_SAFE_INTEGER): Promise<LoadedAccount> {
-    return this.load(this, accountId, maxVersion);
+    // Inside a Dexie transaction, its reads are the caller's: they must see what it wrote, and keep it open.
+    if (Dexie.currentTransaction) return this.load(this, accountId, maxVersion);
+    return (await this.loadDirect(accountId, maxVersion, false))?.loaded ?? this.load(this, accountId, maxVersion);
+  }
+
+  /**
+   * An account read on IndexedDB's own transaction (see readDirect): its newest snapshot at or before
+   * maxVersion, its last TAIL_VALUES records and the keys of its last TAIL_RECORDS in one round, and only
+   * when the tail after the snapshot starts before those records, the ones before them in a second round
+   * of the same transaction. With `withRow`, the log's head and the account's row are read in the first
+   * round too, as of the same moment. Null where readDirect is, or when the newest snapshot cannot be used
+   * (walking back past it is the snapshot store's).
+   */
+  private loadDirect(accountId: string, maxVersion: number, withRow: boolean) {
+    const from = [accountId, Dexie.minKey];
+    const to = [accountId, maxVersion];
+    const tables = withRow ? ['snapshots', 'commits', 'meta', 'accounts'] : ['snapshots', 'commits'];
+    return readDirect(this.db, tables, async (read) => {
+      const [packs, newest, keys, head, row] = (await read([
+        { table: 'snapshots', from, to, last: 1 },
+        { table: 'commits', from, to, last: TAIL_VALUES },
+        { table: 'commits', from, to, last: TAIL_RECORDS, keysOnly: true },
+        ...(withRow ? [{ table: 'meta', key: 'log' }, { table: 'accounts', key: accountId }] : []),
+      ])) as [SnapshotRecord[], CommitRecord[], [string, number][], LogMeta?, AccountRow?];
+      const snapshot = usableSnapshot(packs[0], accountId, maxVersion);
+      if (packs[0] && !snapshot) return null;
+      const start = (snapshot?.version ?? 0) + 1;
+      const records = newest.reverse();
+      const first = records[0];
+      if (first && first.version > start && records.length === TAIL_VALUES) {
+        // From the record that holds `start` (the stream's first one when the keys read do not reach it) up to those read.
+        const holder = keys.find(([, version]) => version <= start);
+        const [earlier] = (await read([{ table: 'commits', from: holder ?? from, to: [accountId, first.version], toOpen: true }])) as [CommitRecord[]];
+        records.unshift(...earlier);
+      }
+      return { loaded: afterSnapshot(snapshot, records.flatMap((record) => eventsIn(record, start, maxVersion))), head, row };
+    });
   }
 
   private async load(t: Tools, accountId: string, maxVersion = Number.MAX_SAFE_INTEGER): Promise<LoadedAccount> {
@@ -170,16 +219,11 @@ export class Ledger {
       const from = (snapshot?.version ?? 0) + 1;
       const start = starts.find((version) => version <= from);
       if (start !== undefined || starts.length < TAIL_RECORDS) {
-        const tail = start === undefined && starts.length === 0 ? [] : await t.store.readStreamFrom(accountId, start ?? 1, from);
-        const version = tail.length > 0 ? tail[tail.length - 1]!.version : (snapshot?.version ?? 0);
-        return { state: replay(tail, snapshot?.state), version };
+        return afterSnapshot(snapshot, start === undefined && starts.length === 0 ? [] : await t.store.readStreamFrom(accountId, start ?? 1, from));
       }
     }
     const snapshot = await t.snapshots.latest(accountId, maxVersion);
-    const tail = await t.store.readStream(accountId, (snapshot?.version ?? 0) + 1, maxVersion);
-    const state = replay(tail, snapshot?.state);
-    const version = tail.length > 0 ? tail[tail.length - 1]!.version : (snapshot?.version ?? 0);
-    return { state, version };
+    return afterSnapshot(snapshot, await t.store.readStream(accountId, (snapshot?.version ?? 0) + 1, maxVersion));
   }
 
   /**
@@ -191,14 +235,16 @@ export class Ledger {
   async prefetch(accountId: string): Promise<void> {
     if (this.cache.get(accountId)?.row) return;
     const { commits, snapshots, meta, accounts } = this.db;
-    const read = await Dexie.ignoreTransaction(() =>
-      this.db.transaction('r', [commits, snapshots, meta, accounts], async (tx) => {
-        const t = this.tools(tx);
-        const [head, row, loaded] = await Promise.all([t.store.meta(), t.db.accounts.get(accountId), this.load(t, accountId)]);
-        return { head, row, loaded };
-      }),
-    );
-    if (!read.row || read.loaded.version === 0) return;
+    const read =
+      (!Dexie.currentTransaction && (await this.loadDirect(accountId, Number.MAX_SAFE_INTEGER, true))) ||
+      (await Dexie.ignoreTransaction(() =>
+        this.db.transaction('r', [commits, snapshots, meta, accounts], async (tx) => {
+          const t = this.tools(tx);
+          const [head, row, loaded] = await Promise.all([t.store.meta(), t.db.accounts.get(accountId), this.load(t, accountId)]);
+          return { head, row, loaded };
+        }),
+      ));
+    if (!read.row || !read.head || read.loaded.version === 0) return;
     // Entries must all be current as of `known`: a head this tab did not leave starts the cache afresh.
     if (!this.unchanged(read.head)) {
       this.cache.clear();

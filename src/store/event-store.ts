@@ -119,7 +119,7 @@ export function headOf(record: CommitRecord): StreamHead {
 }
 
 /** The events of a record with a version in [from, to], parsed; versions are consecutive, so only those are read. */
-function eventsIn(record: CommitRecord, from: number, to: number): RecordedEvent[] {
+export function eventsIn(record: CommitRecord, from: number, to: number): RecordedEvent[] {
   const first = Math.max(0, from - record.version);
   const last = Math.min(record.events.length - 1, to - record.version);
   const events: RecordedEvent[] = [];

@@ -16,6 +16,28 @@ export function snapshotRecord(streamId: string, version: number, position: numb
   return saved ? { streamId, version, position, at, schemaVersion: SNAPSHOT_SCHEMA_VERSION, state: saved } : null;
 }
 
+/** A snapshot to load from. */
+export interface UsableSnapshot {
+  version: number;
+  state: AccountState;
+  at: string;
+}
+
+/**
+ * The newest snapshot of a record at or before `maxVersion` (and, when given, taken no later than `maxAt`)
+ * that this app can trust; null when there is none. A pack's key is its first snapshot's version, so the
+ * record starting at or before maxVersion may hold later ones.
+ */
+export function usableSnapshot(record: SnapshotRecord | undefined, streamId: string, maxVersion: number, maxAt?: string): UsableSnapshot | null {
+  if (!record) return null;
+  for (const entry of entriesNewestFirst(record)) {
+    if (entry.version > maxVersion || (maxAt !== undefined && entry.at > maxAt)) continue;
+    const state = deserializeState({ streamId, ...entry }, streamId);
+    if (state) return { version: entry.version, state, at: entry.at };
+  }
+  return null;
+}
+
 export class SnapshotStore {
   constructor(private readonly db: LedgerDb) {}
 
@@ -32,23 +54,14 @@ export class SnapshotStore {
     streamId: string,
     maxVersion = Number.MAX_SAFE_INTEGER,
     maxAt?: string,
-  ): Promise<{ version: number; state: AccountState; at: string } | null> {
+  ): Promise<UsableSnapshot | null> {
     const range = () =>
       this.db.snapshots.where('[streamId+version]').between([streamId, Dexie.minKey], [streamId, maxVersion], true, true);
-    // A pack's key is its first snapshot's version, so the record starting at or before maxVersion may hold later ones.
-    const usable = (record: SnapshotRecord | undefined) => {
-      if (!record) return null;
-      for (const entry of entriesNewestFirst(record)) {
-        if (entry.version > maxVersion || (maxAt !== undefined && entry.at > maxAt)) continue;
-        const state = deserializeState({ streamId, ...entry }, streamId);
-        if (state) return { version: entry.version, state, at: entry.at };
-      }
-      return null;
-    };
+    const usable = (record: SnapshotRecord | undefined) => usableSnapshot(record, streamId, maxVersion, maxAt);
     // The newest one is almost always the answer; walk back only past a damaged, stale or too-late one.
     const newest = usable(await range().last());
     if (newest) return newest;
-    let found: { version: number; state: AccountState; at: string } | null = null;
+    let found: UsableSnapshot | null = null;
     await range()
       .reverse()
       .until(() => found !== null)
