@@ -179,10 +179,11 @@ export class Ledger {
    * maxVersion, its last TAIL_VALUES records and the keys of its last TAIL_RECORDS in one round, and only
    * when the tail after the snapshot starts before those records, the ones before them in a second round
    * of the same transaction. With `withRow`, the log's head and the account's row are read in the first
-   * round too, as of the same moment. Null where readDirect is, or when the newest snapshot cannot be used
-   * (walking back past it is the snapshot store's).
+   * round too, as of the same moment. With `settle`, it resolves once the transaction has completed (see
+   * readDirect). Null where readDirect is, or when the newest snapshot cannot be used (walking back past it is
+   * the snapshot store's).
    */
-  private loadDirect(accountId: string, maxVersion: number, withRow: boolean) {
+  private loadDirect(accountId: string, maxVersion: number, withRow: boolean, settle = false) {
     const from = [accountId, Dexie.minKey];
     const to = [accountId, maxVersion];
     const tables = withRow ? ['snapshots', 'commits', 'meta', 'accounts'] : ['snapshots', 'commits'];
@@ -205,7 +206,7 @@ export class Ledger {
         records.unshift(...earlier);
       }
       return { loaded: afterSnapshot(snapshot, records.flatMap((record) => eventsIn(record, start, maxVersion))), head, row };
-    });
+    }, { settle });
   }
 
   private async load(t: Tools, accountId: string, maxVersion = Number.MAX_SAFE_INTEGER): Promise<LoadedAccount> {
@@ -236,7 +237,7 @@ export class Ledger {
     if (this.cache.get(accountId)?.row) return;
     const { commits, snapshots, meta, accounts } = this.db;
     const read =
-      (!Dexie.currentTransaction && (await this.loadDirect(accountId, Number.MAX_SAFE_INTEGER, true))) ||
+      (!Dexie.currentTransaction && (await this.loadDirect(accountId, Number.MAX_SAFE_INTEGER, true, true))) ||
       (await Dexie.ignoreTransaction(() =>
         this.db.transaction('r', [commits, snapshots, meta, accounts], async (tx) => {
           const t = this.tools(tx);

@@ -22,9 +22,12 @@ export type DirectReader = (reads: readonly DirectRead[]) => Promise<unknown[]>;
  * Reads on IndexedDB's own read-only transaction: each round's requests go
  * out at once, and a round that depends on the one before is asked for
  * inside the same transaction, so every answer is consistent with the others.
- * Nothing waits for the transaction to complete (Dexie resolves an explicit
- * transaction only once it has), and Dexie's per-request promises and zones
- * are skipped. Records come as a Dexie read gives them: the app adds no
+ * Unless `settle` is asked for, nothing waits for the transaction to complete
+ * (Dexie resolves an explicit transaction only once it has). A read-write
+ * transaction on the same tables starts only once this one has completed, so
+ * a read made ahead of a command (readying an account) settles: the command
+ * then does not wait for it. Dexie's per-request promises and zones are
+ * skipped. Records come as a Dexie read gives them: the app adds no
  * middleware or hooks.
  *
  * Resolves null when the connection is not open, when this IndexedDB cannot
@@ -32,7 +35,12 @@ export type DirectReader = (reads: readonly DirectRead[]) => Promise<unknown[]>;
  * caller then takes Dexie's path, which opens the connection or reports why
  * not. The plan may resolve null too, for the same.
  */
-export async function readDirect<T>(db: LedgerDb, tables: readonly string[], plan: (read: DirectReader) => Promise<T>): Promise<T | null> {
+export async function readDirect<T>(
+  db: LedgerDb,
+  tables: readonly string[],
+  plan: (read: DirectReader) => Promise<T>,
+  { settle = false }: { settle?: boolean } = {},
+): Promise<T | null> {
   const idb = db.isOpen() ? db.backendDB() : null;
   if (!idb) return null;
   let tx: IDBTransaction;
@@ -51,6 +59,9 @@ export async function readDirect<T>(db: LedgerDb, tables: readonly string[], pla
     tx.onabort = () => reject(closed);
   });
   aborted.catch(() => undefined);
+  const completed = settle && new Promise<void>((resolve) => {
+    tx.oncomplete = () => resolve();
+  });
   const read: DirectReader = (reads) => {
     const answered = new Promise<unknown[]>((resolve) => {
       const answers: unknown[] = new Array(reads.length);
@@ -75,7 +86,9 @@ export async function readDirect<T>(db: LedgerDb, tables: readonly string[], pla
     return Promise.race([answered, aborted]);
   };
   try {
-    return await plan(read);
+    const result = await plan(read);
+    if (completed) await Promise.race([completed, aborted]);
+    return result;
   } catch (error) {
     if (error === closed) return null;
     throw error;

@@ -22,12 +22,14 @@ interface SeenTransaction {
 function watchTransactions() {
   const proto = IDBDatabase.prototype;
   const original = proto.transaction;
-  const watches: { name: string; seen: SeenTransaction[]; abortFirst: boolean }[] = [];
+  const watches: { name: string; seen: SeenTransaction[]; completed: boolean[]; abortFirst: boolean }[] = [];
   proto.transaction = function (this: IDBDatabase, stores: string | string[], mode?: IDBTransactionMode, options?: IDBTransactionOptions) {
     const tx = original.call(this, stores, mode, options);
     for (const watch of watches.filter((w) => w.name === this.name)) {
-      watch.seen.push({ stores: [...(typeof stores === 'string' ? [stores] : stores)].sort(), mode: mode ?? 'readonly' });
-      if (watch.abortFirst && watch.seen.length === 1) queueMicrotask(() => tx.abort());
+      const n = watch.seen.push({ stores: [...(typeof stores === 'string' ? [stores] : stores)].sort(), mode: mode ?? 'readonly' });
+      watch.completed.push(false);
+      tx.addEventListener('complete', () => (watch.completed[n - 1] = true));
+      if (watch.abortFirst && n === 1) queueMicrotask(() => tx.abort());
     }
     return tx;
   } as IDBDatabase['transaction'];
@@ -37,8 +39,12 @@ function watchTransactions() {
   return {
     on(db: LedgerDb, { abortFirst = false } = {}): SeenTransaction[] {
       const seen: SeenTransaction[] = [];
-      watches.push({ name: db.name, seen, abortFirst });
+      watches.push({ name: db.name, seen, completed: [], abortFirst });
       return seen;
+    },
+    /** Whether each transaction `on(db)` listed has completed by now. */
+    completed(db: LedgerDb): boolean[] {
+      return watches.find((w) => w.name === db.name)?.completed ?? [];
     },
   };
 }
@@ -88,6 +94,8 @@ describe('loading an account outside a transaction', () => {
     const loaded = await ledger.loadAccount('a');
 
     expect(seen).toEqual([{ stores: ['commits', 'snapshots'], mode: 'readonly' }]);
+    // A load answers as soon as its reads have: the transaction completes after that.
+    expect(watch.completed(ledger.db)).toEqual([false]);
     expect(loaded.version).toBe(130);
     expect(stateView(loaded.state)).toEqual(await replayPrefix(ledger, 'a', 130));
     await expectEveryVersion(ledger, 'a', [1, 2, 49, 50, 51, 99, 100, 101, 129, 130]);
@@ -134,7 +142,7 @@ describe('loading an account outside a transaction', () => {
 });
 
 describe('readying an account for its commands', () => {
-  it('reads its aggregate, row and the log\'s head in one transaction; the next deposit is one write', async () => {
+  it('reads its aggregate, row and the log\'s head in one transaction, settled before it answers; the next deposit is one write', async () => {
     const watch = watchTransactions();
     const writer = await ledgers.open({ snapshotEvery: 10 });
     await accountWithDeposits(writer, 24);
@@ -144,6 +152,8 @@ describe('readying an account for its commands', () => {
     const seen = watch.on(tab.db);
     await tab.prefetch('a');
     expect(seen).toEqual([{ stores: ['accounts', 'commits', 'meta', 'snapshots'], mode: 'readonly' }]);
+    // Settled before it answers: a write transaction on those tables would otherwise wait for it to complete.
+    expect(watch.completed(tab.db)).toEqual([true]);
     await tab.execute(deposit('a', '1'));
 
     expect(seen).toHaveLength(2);
