@@ -169,8 +169,6 @@ export class Ledger {
 
   /** The state of one account at `maxVersion` (default: now): latest good snapshot plus the events after it. */
   async loadAccount(accountId: string, maxVersion = Number.MAX_SAFE_INTEGER): Promise<LoadedAccount> {
-    // Inside a Dexie transaction, its reads are the caller's: they must see what it wrote, and keep it open.
-    if (Dexie.currentTransaction) return this.load(this, accountId, maxVersion);
     return (await this.loadDirect(accountId, maxVersion, false))?.loaded ?? this.load(this, accountId, maxVersion);
   }
 
@@ -180,10 +178,12 @@ export class Ledger {
    * when the tail after the snapshot starts before those records, the ones before them in a second round
    * of the same transaction. With `withRow`, the log's head and the account's row are read in the first
    * round too, as of the same moment. With `settle`, it resolves once the transaction has completed (see
-   * readDirect). Null where readDirect is, or when the newest snapshot cannot be used (walking back past it is
+   * readDirect). Null where readDirect is, inside a Dexie transaction (its reads are the caller's: they must
+   * see what it wrote, and keep it open), or when the newest snapshot cannot be used (walking back past it is
    * the snapshot store's).
    */
-  private loadDirect(accountId: string, maxVersion: number, withRow: boolean, settle = false) {
+  private async loadDirect(accountId: string, maxVersion: number, withRow: boolean, settle = false) {
+    if (Dexie.currentTransaction) return null;
     const from = [accountId, Dexie.minKey];
     const to = [accountId, maxVersion];
     const tables = withRow ? ['snapshots', 'commits', 'meta', 'accounts'] : ['snapshots', 'commits'];
@@ -237,7 +237,7 @@ export class Ledger {
     if (this.cache.get(accountId)?.row) return;
     const { commits, snapshots, meta, accounts } = this.db;
     const read =
-      (!Dexie.currentTransaction && (await this.loadDirect(accountId, Number.MAX_SAFE_INTEGER, true, true))) ||
+      (await this.loadDirect(accountId, Number.MAX_SAFE_INTEGER, true, true)) ??
       (await Dexie.ignoreTransaction(() =>
         this.db.transaction('r', [commits, snapshots, meta, accounts], async (tx) => {
           const t = this.tools(tx);

@@ -205,22 +205,18 @@ for (let i = 0; i < runs; i++) {
   await browser.close();
 }
 const skipped = { p50: NaN, p99: NaN, median: NaN, travelMedian: NaN, loadMedian: NaN };
-/** Each percentile's median over the runs, with every run's figures beside it. */
-const acrossRuns = (list) => (list.length ? { p50: median(list.map((r) => r.p50)), p99: median(list.map((r) => r.p99)), runs: list } : skipped);
+/** Each of a phase's figures (`keys`) as its median over the runs, with every run's figures beside it. */
+const acrossRuns = (list, keys = ['p50', 'p99']) =>
+  list.length ? { ...Object.fromEntries(keys.map((key) => [key, median(list.map((r) => r[key]))])), runs: list } : skipped;
 const deposit = acrossRuns(depositRuns.cold);
 const prefetchedDeposit = acrossRuns(depositRuns.prefetched);
 const warmDeposit = acrossRuns(depositRuns.warm);
 const rawDeposit = acrossRuns(depositRuns.raw);
 const rawLedgerDeposit = acrossRuns(depositRuns.rawLedger);
-/** Each run's median, and their median over the runs. */
-const medianAcrossRuns = (list) => (list.length ? { median: median(list.map((r) => r.median)), runs: list } : skipped);
-const cold = medianAcrossRuns(coldRuns);
-const atPosition = medianAcrossRuns(atPositionRuns);
-/** Each run's medians of the long stream, and their median over the runs. */
-const longAcrossRuns = (list) =>
-  list.length ? { travelMedian: median(list.map((r) => r.travelMedian)), loadMedian: median(list.map((r) => r.loadMedian)), runs: list } : skipped;
-const withSnapshots = longAcrossRuns(longRuns.with);
-const withoutSnapshots = longAcrossRuns(longRuns.without);
+const cold = acrossRuns(coldRuns, ['median']);
+const atPosition = acrossRuns(atPositionRuns, ['median']);
+const withSnapshots = acrossRuns(longRuns.with, ['travelMedian', 'loadMedian']);
+const withoutSnapshots = acrossRuns(longRuns.without, ['travelMedian', 'loadMedian']);
 await new Promise((r) => server.httpServer.close(r));
 
 const rawMs = median(raw);
