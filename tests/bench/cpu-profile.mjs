@@ -3,18 +3,17 @@
 // self time and by inclusive time, from Chromium's own CPU profiler. For finding where time goes; the figures
 // come from `npm run bench`. The phase `importOnThread` is the import run on the page's thread, where the
 // profiler sees it (the app's import runs in a Worker).
-import { chromium } from 'playwright-core';
 import { build, preview } from 'vite';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CHROMIUM, CHROMIUM_ARGS } from '../support/chromium.mjs';
+import { launchOnDisk } from './on-disk.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const [phase = 'importLog', events = '100000', accounts = '100'] = process.argv.slice(2);
 const config = { root: here, configFile: false, logLevel: 'error', build: { outDir: join(resolve(here, '../..'), 'test-results', 'bench-dist'), emptyOutDir: true, target: 'es2022', minify: false } };
 await build(config);
 const server = await preview({ ...config, preview: { port: 0, host: '127.0.0.1' } });
-const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+const browser = await launchOnDisk();
 const page = await browser.newPage();
 await page.goto(server.resolvedUrls.local[0]);
 await page.waitForFunction(() => document.getElementById('status')?.textContent === 'ready');

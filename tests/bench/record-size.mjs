@@ -5,8 +5,7 @@
 // database's background work would otherwise leak into the next case) and reports the wall time to the
 // transaction's complete event and the CPU the browser process (where IndexedDB's backend runs) spent.
 import { createServer } from 'node:http';
-import { chromium } from 'playwright-core';
-import { CHROMIUM, CHROMIUM_ARGS } from '../support/chromium.mjs';
+import { launchOnDisk } from './on-disk.mjs';
 import { processTimes } from './proc-cpu.mjs';
 
 const [events = '1000000', ...sizes] = process.argv.slice(2);
@@ -17,7 +16,7 @@ await new Promise((resolve) => server.on('listening', resolve));
 const url = `http://127.0.0.1:${server.address().port}/`;
 
 for (const test of cases) {
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  const browser = await launchOnDisk();
   const page = await browser.newPage();
   await page.goto(url);
   await page.evaluate(

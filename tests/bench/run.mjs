@@ -8,9 +8,8 @@ import { cpus, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { chromium } from 'playwright-core';
 import { build, preview } from 'vite';
-import { CHROMIUM, CHROMIUM_ARGS } from '../support/chromium.mjs';
+import { launchOnDisk } from './on-disk.mjs';
 import { watchWorkerHeap } from './worker-heap.mjs';
 
 // CPU time of all of Chromium's processes, read from /proc where there is one (Linux): with the cores, it says
@@ -40,6 +39,9 @@ const { values } = parseArgs({
     // Events a record in the raw ceiling: each is measured twice before the runs, and the fastest is the ceiling
     // in every run ("records grouped as fast as IndexedDB allows"; which grouping that is depends on the browser).
     groupings: { type: 'string', default: '1000,2000,4000' },
+    // IndexedDB in memory (an off-the-record context, as the bench ran before 2026-12-02's seventh sitting)
+    // instead of on disk, for comparison.
+    'in-memory': { type: 'boolean', default: false },
   },
 });
 const events = Number(values.events);
@@ -60,11 +62,9 @@ const config = { root: here, configFile: false, logLevel: 'warn', build: { outDi
 await build(config);
 const server = await preview({ ...config, preview: { port: 0, host: '127.0.0.1' } });
 const url = server.resolvedUrls.local[0];
+// Each browser on a fresh profile folder, so that IndexedDB is on disk as in a person's browser.
 const launch = () =>
-  chromium.launch({
-    executablePath: CHROMIUM,
-    args: [...CHROMIUM_ARGS, '--enable-precise-memory-info', '--js-flags=--max-old-space-size=8192 --expose-gc'],
-  });
+  launchOnDisk({ args: ['--enable-precise-memory-info', '--js-flags=--max-old-space-size=8192 --expose-gc'], inMemory: values['in-memory'] });
 /** A bench page of `inBrowser`, and a call of one of its window.bench functions. */
 async function benchPage(inBrowser) {
   const opened = await inBrowser.newPage();
@@ -145,7 +145,7 @@ for (let i = 0; i < runs; i++) {
   const fresh = await freshRun(i);
   const { browser, call } = fresh;
   generated = fresh.generated;
-  browserVersion = browser.version();
+  browserVersion = browser.browser.version();
   // Only the writing is inside each CPU window: the parsing, the deletes and the garbage of the run before are not.
   await call('prepareCeiling');
   await call('collect');
@@ -156,7 +156,7 @@ for (let i = 0; i < runs; i++) {
   rawCpu.push(ceiling.cpuMs);
   await call('drop', 'bench-main');
   await call('collect');
-  const stopWatching = await watchWorkerHeap(browser);
+  const stopWatching = await watchWorkerHeap(browser.browser);
   const run = await withCpu(() => call('importLog', 'bench-main'));
   run.workerHeapPeakMb = await stopWatching();
   imports.push(run);
@@ -201,7 +201,7 @@ for (let i = 0; i < runs; i++) {
     atPositionRuns.push(await call('ledgerAtPosition', 'bench-main', 9));
     log(`run ${i + 1}/${runs}: cold start ${coldRuns.at(-1).median.toFixed(1)} ms, every balance at a position ${atPositionRuns.at(-1).median.toFixed(1)} ms`);
   }
-  // Closing the browser deletes its profile, and every database in it.
+  // Closing the browser deletes its profile folder, and every database in it.
   await browser.close();
 }
 const skipped = { p50: NaN, p99: NaN, median: NaN, travelMedian: NaN, loadMedian: NaN };

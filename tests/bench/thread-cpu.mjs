@@ -4,9 +4,8 @@
 // bounds it. The figures that count come from `npm run bench`.
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
 import { build, preview } from 'vite';
-import { CHROMIUM, CHROMIUM_ARGS } from '../support/chromium.mjs';
+import { launchOnDisk } from './on-disk.mjs';
 import { threadTimes } from './proc-cpu.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -14,7 +13,7 @@ const [events = '1000000', accounts = '1000'] = process.argv.slice(2);
 const config = { root: here, configFile: false, logLevel: 'error', build: { outDir: join(resolve(here, '../..'), 'test-results', 'bench-dist'), emptyOutDir: true, target: 'es2022' } };
 await build(config);
 const server = await preview({ ...config, preview: { port: 0, host: '127.0.0.1' } });
-const browser = await chromium.launch({ executablePath: CHROMIUM, args: [...CHROMIUM_ARGS, '--js-flags=--max-old-space-size=8192'] });
+const browser = await launchOnDisk({ args: ['--js-flags=--max-old-space-size=8192'] });
 const page = await browser.newPage();
 await page.goto(server.resolvedUrls.local[0]);
 await page.waitForFunction(() => document.getElementById('status')?.textContent === 'ready');
