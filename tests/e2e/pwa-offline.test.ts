@@ -13,7 +13,7 @@ import {
   transactionRows,
 } from './app-actions';
 import { baseUrl, newContext, screenshot, useBrowser } from './browser';
-import { offlineState, recordRequests, serviceWorkerControls, watchCsp } from './pwa/watch';
+import { offlineForDocument, offlineState, recordRequests, serviceWorkerControls, watchCsp } from './pwa/watch';
 
 const session = useBrowser();
 
@@ -32,13 +32,7 @@ it('starts and works fully with no network once installed, import included, then
   const offlineLoad = await page.reload();
   expect(offlineLoad?.fromServiceWorker()).toBe(true);
   await page.getByRole('navigation', { name: 'Main' }).waitFor();
-  // Chromium 150 (Debian's, under Playwright) starts a document reloaded under offline emulation with
-  // navigator.onLine true, though its requests still fail; a real offline browser reports false. Asserting
-  // the emulation again for this document, without ever going online, gives the page what a person's would.
-  if (await page.evaluate(() => navigator.onLine)) {
-    const devtools = await context.newCDPSession(page);
-    await devtools.send('Network.emulateNetworkConditions', { offline: true, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
-  }
+  await offlineForDocument(context, page);
   await textContaining(offlineState(page), 'Working offline');
 
   await openAccount(page, 'Ada Lovelace', 'EUR', '100.00');

@@ -33,3 +33,14 @@ export async function serviceWorkerControls(page: Page): Promise<void> {
 export function offlineState(page: Page) {
   return page.getByRole('banner').getByRole('status').filter({ hasText: /offline/i });
 }
+
+/**
+ * Chromium 150 (Debian's, under Playwright) starts a document loaded under offline emulation with
+ * navigator.onLine true, though its requests still fail; a real offline browser reports false. Asserting the
+ * emulation again for this document, without ever going online, gives the page what a person's would.
+ */
+export async function offlineForDocument(context: BrowserContext, page: Page): Promise<void> {
+  if (!(await page.evaluate(() => navigator.onLine))) return;
+  const devtools = await context.newCDPSession(page);
+  await devtools.send('Network.emulateNetworkConditions', { offline: true, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
+}

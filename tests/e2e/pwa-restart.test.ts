@@ -1,0 +1,79 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type BrowserContext } from 'playwright-core';
+import { afterEach, expect, it } from 'vitest';
+import { CHROMIUM, CHROMIUM_ARGS } from '../../vite.config';
+import {
+  accountBalance,
+  accountListing,
+  expectNoErrors,
+  money,
+  moveMoneyTo,
+  openAccount,
+  openApp,
+  showAccount,
+  textContaining,
+  transactionRows,
+} from './app-actions';
+import { DESKTOP_VIEWPORT, screenshot } from './browser';
+import { offlineForDocument, offlineState, serviceWorkerControls } from './pwa/watch';
+
+// The other browser tests open off-the-record contexts, whose IndexedDB and caches Chromium keeps in memory
+// and drops with the browser. Here the profile is a folder on disk, as in a person's browser, and the whole
+// browser is closed and started again on it.
+let profile: string | undefined;
+let context: BrowserContext | undefined;
+
+afterEach(async () => {
+  await context?.close();
+  context = undefined;
+  if (profile) rmSync(profile, { recursive: true, force: true });
+});
+
+function startChromium(dir: string): Promise<BrowserContext> {
+  return chromium.launchPersistentContext(dir, {
+    executablePath: CHROMIUM,
+    args: CHROMIUM_ARGS,
+    headless: true,
+    viewport: DESKTOP_VIEWPORT,
+  });
+}
+
+it('keeps the ledger when the browser is closed, and starts from disk with no network the next time', async () => {
+  profile = mkdtempSync(join(tmpdir(), 'ledger-restart-'));
+  context = await startChromium(profile);
+  const first = await openApp(context);
+  await serviceWorkerControls(first.page);
+  await textContaining(offlineState(first.page), 'Ready to work offline');
+  await openAccount(first.page, 'Ada Lovelace', 'EUR', '100.00');
+  await showAccount(first.page, 'Ada Lovelace');
+  await moveMoneyTo(first.page, 'Deposit', '25.50', '125.50');
+  expectNoErrors(first);
+  await context.close();
+
+  // The next day, on a plane: a new browser process on the same profile, offline before its first request.
+  context = await startChromium(profile);
+  await context.setOffline(true);
+  const offline = await openApp(context);
+  expect(await offline.page.evaluate(() => navigator.serviceWorker.controller !== null)).toBe(true);
+  await offlineForDocument(context, offline.page);
+  await textContaining(offlineState(offline.page), 'Working offline');
+  const listing = await accountListing(offline.page);
+  expect(listing.map((line) => line.replace(/ [0-9a-f]{8} \|/, ' |'))).toEqual([`Ada Lovelace | EUR | Open | ${await money(offline.page, '125.50')}`]);
+  await showAccount(offline.page, 'Ada Lovelace');
+  await moveMoneyTo(offline.page, 'Withdraw', '5.00', '120.50');
+  await screenshot(offline.page, 'pwa-restarted-offline');
+  expectNoErrors(offline);
+  await context.close();
+
+  // Online again, in a third browser process: everything done offline is there, in order.
+  context = await startChromium(profile);
+  const online = await openApp(context, '#/accounts');
+  await showAccount(online.page, 'Ada Lovelace');
+  await textContaining(accountBalance(online.page), await money(online.page, '120.50'));
+  await expect.poll(async () => (await transactionRows(online.page)).length, { timeout: 10_000 }).toBe(3);
+  const [newest] = await transactionRows(online.page);
+  expect(newest!.join(' ')).toContain('Withdraw');
+  expectNoErrors(online);
+});
