@@ -1,5 +1,5 @@
 import { expect } from 'vitest';
-import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Locator, Page, Response } from 'playwright-core';
 import { baseUrl, DESKTOP_VIEWPORT, newContext, screenshot, watchErrors } from './browser';
 
 /** Shared steps of the app's browser tests, written the way a person uses the app: by labels and roles. */
@@ -7,6 +7,8 @@ import { baseUrl, DESKTOP_VIEWPORT, newContext, screenshot, watchErrors } from '
 export interface AppPage {
   page: Page;
   errors: string[];
+  /** The answer to the page's first navigation (null when none came). */
+  response?: Response | null;
 }
 
 export async function openApp(context: BrowserContext, hash = '#/accounts'): Promise<AppPage> {
@@ -14,9 +16,9 @@ export async function openApp(context: BrowserContext, hash = '#/accounts'): Pro
   const errors = watchErrors(page);
   // Fail in seconds, not Playwright's 30 s, so one broken step does not stall the whole file.
   page.setDefaultTimeout(8_000);
-  await page.goto(`${baseUrl()}${hash}`);
+  const response = await page.goto(`${baseUrl()}${hash}`);
   await page.getByRole('navigation', { name: 'Main' }).waitFor();
-  return { page, errors };
+  return { page, errors, response };
 }
 
 export async function freshApp(browser: Browser, hash?: string): Promise<AppPage & { context: BrowserContext }> {

@@ -29,6 +29,7 @@ afterEach(async () => {
   await context?.close();
   context = undefined;
   if (profile) rmSync(profile, { recursive: true, force: true });
+  profile = undefined;
 });
 
 function startChromium(dir: string): Promise<BrowserContext> {
@@ -55,8 +56,20 @@ it('keeps the ledger when the browser is closed, and starts from disk with no ne
   // The next day, on a plane: a new browser process on the same profile, offline before its first request.
   context = await startChromium(profile);
   await context.setOffline(true);
+  // Answers that did not come from the service worker: with no network, there must be none.
+  const notFromWorker: string[] = [];
+  context.on('response', (response) => {
+    if (!response.fromServiceWorker()) notFromWorker.push(response.url());
+  });
   const offline = await openApp(context);
+  expect(offline.response?.fromServiceWorker()).toBe(true);
   expect(await offline.page.evaluate(() => navigator.serviceWorker.controller !== null)).toBe(true);
+  // The network is really gone, for the page and its service worker alike: what is not in the cache fails.
+  const uncached = await offline.page.evaluate(() => fetch(`/not-precached-${Date.now()}.json`).then(() => 'answered', () => 'failed'));
+  expect(uncached).toBe('failed');
+  // That failure is the one console error expected here; any other still fails the test.
+  expect(offline.errors).toEqual(['console: Failed to load resource: net::ERR_INTERNET_DISCONNECTED']);
+  offline.errors.length = 0;
   await offlineForDocument(context, offline.page);
   await textContaining(offlineState(offline.page), 'Working offline');
   const listing = await accountListing(offline.page);
@@ -64,6 +77,7 @@ it('keeps the ledger when the browser is closed, and starts from disk with no ne
   await showAccount(offline.page, 'Ada Lovelace');
   await moveMoneyTo(offline.page, 'Withdraw', '5.00', '120.50');
   await screenshot(offline.page, 'pwa-restarted-offline');
+  expect(notFromWorker).toEqual([]);
   expectNoErrors(offline);
   await context.close();
 
@@ -73,7 +87,12 @@ it('keeps the ledger when the browser is closed, and starts from disk with no ne
   await showAccount(online.page, 'Ada Lovelace');
   await textContaining(accountBalance(online.page), await money(online.page, '120.50'));
   await expect.poll(async () => (await transactionRows(online.page)).length, { timeout: 10_000 }).toBe(3);
-  const [newest] = await transactionRows(online.page);
-  expect(newest!.join(' ')).toContain('Withdraw');
+  // Newest first: the withdrawal made offline, then the deposit, then the opening deposit, each with its running balance.
+  const rows = (await transactionRows(online.page)).map((cells) => cells.slice(1).join(' | '));
+  expect(rows).toEqual([
+    `Withdrawal | ${await money(online.page, '-5.00', 'EUR', true)} | ${await money(online.page, '120.50')}`,
+    `Deposit | ${await money(online.page, '25.50', 'EUR', true)} | ${await money(online.page, '125.50')}`,
+    `Deposit Initial deposit | ${await money(online.page, '100.00', 'EUR', true)} | ${await money(online.page, '100.00')}`,
+  ]);
   expectNoErrors(online);
 });
