@@ -1,5 +1,6 @@
 /// <reference types="vitest/config" />
 import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { playwright } from '@vitest/browser-playwright';
@@ -7,6 +8,9 @@ import { pwaPlugins } from './src/pwa/build/plugins.mjs';
 import { CHROMIUM, CHROMIUM_ARGS } from './tests/support/chromium.mjs';
 
 export { CHROMIUM, CHROMIUM_ARGS };
+
+/** Where the store suite's Chromium keeps its profile, IndexedDB included (see the store-chromium project). */
+export const STORE_PROFILE = fileURLToPath(new URL('./node_modules/.cache/ledger-store-chromium', import.meta.url));
 
 // Browser tests never skip silently: without Chromium the run fails and says why.
 if (process.env.VITEST && !existsSync(CHROMIUM)) {
@@ -48,9 +52,14 @@ export default defineConfig({
             enabled: true,
             headless: true,
             screenshotFailures: false,
-            provider: playwright({ launchOptions: { executablePath: CHROMIUM, args: CHROMIUM_ARGS } }),
+            // A profile folder, so that IndexedDB is on disk as in a person's browser: an off-the-record
+            // context, Playwright's default, keeps it in memory. Vitest shares a persistent context only
+            // between files run one at a time; the global setup empties the folder, and checks it was used.
+            provider: playwright({ launchOptions: { executablePath: CHROMIUM, args: CHROMIUM_ARGS }, persistentContext: STORE_PROFILE }),
             instances: [{ browser: 'chromium' }],
           },
+          fileParallelism: false,
+          globalSetup: ['tests/store/chromium-profile.ts'],
         },
       },
       {

@@ -19,7 +19,7 @@ import {
 import { DESKTOP_VIEWPORT, screenshot } from './browser';
 import { offlineForDocument, offlineState, serviceWorkerControls } from './pwa/watch';
 
-// The other browser tests open off-the-record contexts, whose IndexedDB and caches Chromium keeps in memory
+// The other e2e tests open off-the-record contexts, whose IndexedDB and caches Chromium keeps in memory
 // and drops with the browser. Here the profile is a folder on disk, as in a person's browser, and the whole
 // browser is closed and started again on it.
 let profile: string | undefined;
