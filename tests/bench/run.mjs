@@ -114,8 +114,8 @@ log(`raw ceiling by grouping: ${groupings.map((g) => `${g} a record ${calibratio
  * 16 ms. A person's browser holds their one ledger, not three deleted copies of it.
  */
 async function freshRun(i) {
-  const browser = await launch();
-  const call = await benchPage(browser);
+  const chrome = await launch();
+  const call = await benchPage(chrome);
   // The long stream's two ledgers first (the page holds one generated log at a time); the run loads from them at its end.
   if (phases.has('long')) {
     if (i === 0) log(`long stream: ${longEvents.toLocaleString('en')} events in one account, with and without snapshots`);
@@ -126,7 +126,7 @@ async function freshRun(i) {
   if (i === 0) log(`generating ${events.toLocaleString('en')} events over ${accounts} accounts`);
   const generated = await call('prepare', events, accounts);
   if (i === 0) log(`export file: ${generated.megabytes.toFixed(1)} MB`);
-  return { browser, call, generated };
+  return { chrome, call, generated };
 }
 
 const raw = [];
@@ -143,9 +143,9 @@ let generated;
 let browserVersion = '';
 for (let i = 0; i < runs; i++) {
   const fresh = await freshRun(i);
-  const { browser, call } = fresh;
+  const { chrome, call } = fresh;
   generated = fresh.generated;
-  browserVersion = browser.browser.version();
+  browserVersion = chrome.browser.version();
   // Only the writing is inside each CPU window: the parsing, the deletes and the garbage of the run before are not.
   await call('prepareCeiling');
   await call('collect');
@@ -156,7 +156,7 @@ for (let i = 0; i < runs; i++) {
   rawCpu.push(ceiling.cpuMs);
   await call('drop', 'bench-main');
   await call('collect');
-  const stopWatching = await watchWorkerHeap(browser.browser);
+  const stopWatching = await watchWorkerHeap(chrome.browser);
   const run = await withCpu(() => call('importLog', 'bench-main'));
   run.workerHeapPeakMb = await stopWatching();
   imports.push(run);
@@ -202,7 +202,7 @@ for (let i = 0; i < runs; i++) {
     log(`run ${i + 1}/${runs}: cold start ${coldRuns.at(-1).median.toFixed(1)} ms, every balance at a position ${atPositionRuns.at(-1).median.toFixed(1)} ms`);
   }
   // Closing the browser deletes its profile folder, and every database in it.
-  await browser.close();
+  await chrome.close();
 }
 const skipped = { p50: NaN, p99: NaN, median: NaN, travelMedian: NaN, loadMedian: NaN };
 /** Each of a phase's figures (`keys`) as its median over the runs, with every run's figures beside it. */

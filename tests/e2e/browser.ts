@@ -10,12 +10,19 @@ export function baseUrl(): string {
   return inject('baseUrl');
 }
 
+const LAUNCH_OPTIONS = { executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true };
+
 /** The system Chromium, headless, on this machine's closed network. */
 export async function launch(): Promise<Browser> {
-  return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
+  return chromium.launch(LAUNCH_OPTIONS);
 }
 
 export const DESKTOP_VIEWPORT = { width: 1280, height: 860 };
+
+/** The same Chromium on a profile folder that outlives it (IndexedDB and caches on disk), at a desktop size. */
+export function launchOnProfile(dir: string): Promise<BrowserContext> {
+  return chromium.launchPersistentContext(dir, { ...LAUNCH_OPTIONS, viewport: DESKTOP_VIEWPORT });
+}
 
 /** A fresh profile (its own IndexedDB) at a desktop size. */
 export async function newContext(browser: Browser): Promise<BrowserContext> {

@@ -1,9 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type BrowserContext } from 'playwright-core';
+import type { BrowserContext } from 'playwright-core';
 import { afterEach, expect, it } from 'vitest';
-import { CHROMIUM, CHROMIUM_ARGS } from '../../vite.config';
 import {
   accountBalance,
   accountListing,
@@ -16,7 +15,7 @@ import {
   textContaining,
   transactionRows,
 } from './app-actions';
-import { DESKTOP_VIEWPORT, screenshot } from './browser';
+import { launchOnProfile, screenshot } from './browser';
 import { offlineForDocument, offlineState, serviceWorkerControls } from './pwa/watch';
 
 // The other e2e tests open off-the-record contexts, whose IndexedDB and caches Chromium keeps in memory
@@ -32,18 +31,9 @@ afterEach(async () => {
   profile = undefined;
 });
 
-function startChromium(dir: string): Promise<BrowserContext> {
-  return chromium.launchPersistentContext(dir, {
-    executablePath: CHROMIUM,
-    args: CHROMIUM_ARGS,
-    headless: true,
-    viewport: DESKTOP_VIEWPORT,
-  });
-}
-
 it('keeps the ledger when the browser is closed, and starts from disk with no network the next time', async () => {
   profile = mkdtempSync(join(tmpdir(), 'ledger-restart-'));
-  context = await startChromium(profile);
+  context = await launchOnProfile(profile);
   const first = await openApp(context);
   await serviceWorkerControls(first.page);
   await textContaining(offlineState(first.page), 'Ready to work offline');
@@ -54,7 +44,7 @@ it('keeps the ledger when the browser is closed, and starts from disk with no ne
   await context.close();
 
   // The next day, on a plane: a new browser process on the same profile, offline before its first request.
-  context = await startChromium(profile);
+  context = await launchOnProfile(profile);
   await context.setOffline(true);
   // Answers that did not come from the service worker: with no network, there must be none.
   const notFromWorker: string[] = [];
@@ -82,7 +72,7 @@ it('keeps the ledger when the browser is closed, and starts from disk with no ne
   await context.close();
 
   // Online again, in a third browser process: everything done offline is there, in order.
-  context = await startChromium(profile);
+  context = await launchOnProfile(profile);
   const online = await openApp(context, '#/accounts');
   await showAccount(online.page, 'Ada Lovelace');
   await textContaining(accountBalance(online.page), await money(online.page, '120.50'));
