@@ -1,20 +1,20 @@
 /// <reference types="vitest/config" />
-import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { playwright } from '@vitest/browser-playwright';
 import { pwaPlugins } from './src/pwa/build/plugins.mjs';
-import { CHROMIUM, CHROMIUM_ARGS } from './tests/support/chromium.mjs';
+import { CHROMIUM, CHROMIUM_ARGS, describeChromium } from './tests/support/chromium.mjs';
 
 export { CHROMIUM, CHROMIUM_ARGS };
 
 /** Where the store suite's Chromium keeps its profile, IndexedDB included (see the store-chromium project). */
 export const STORE_PROFILE = fileURLToPath(new URL('./node_modules/.cache/ledger-store-chromium', import.meta.url));
 
-// Browser tests never skip silently: without Chromium the run fails and says why.
-if (process.env.VITEST && !existsSync(CHROMIUM)) {
-  throw new Error(`Chromium not found at ${CHROMIUM}: install it with "apt-get install -y chromium" (or set CHROMIUM_PATH).`);
+// A test run says once which browser it drives (the config is read again per project and by workers, which inherit this mark).
+if (process.env.VITEST && !process.env.LEDGER_CHROMIUM_SAID) {
+  process.env.LEDGER_CHROMIUM_SAID = '1';
+  console.log(`Browser tests use ${describeChromium()}`);
 }
 
 export default defineConfig({
