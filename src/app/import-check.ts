@@ -1,9 +1,9 @@
 import { ImportError } from '../domain/errors';
 import type { RecordedEvent } from '../domain/events';
 import { LedgerCheck } from '../domain/ledger-check';
-import type { SnapshotRecord } from '../store/db';
+import type { FoldSegment, SnapshotRecord } from '../store/records';
 import { eventText } from '../store/event-text';
-import { FoldSegmentBuilder, type FoldSegment, type SegmentRows } from '../store/fold-columns';
+import { FoldSegmentBuilder, type SegmentRows } from '../store/fold-segments';
 import { SNAPSHOT_SCHEMA_VERSION, serializeState } from '../store/snapshot-state';
 import { EventReader, NEED_MORE, checkCount } from './import-source';
 

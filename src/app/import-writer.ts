@@ -3,8 +3,7 @@ import type { ProjectionBuilder } from '../projections/fold';
 import { Projector, fullBuilder } from '../projections/projector';
 import { waitInTransaction, type CommitRecord, type LedgerDb } from '../store/db';
 import { CommandBuckets } from '../store/command-index';
-import { CommandFilter } from '../store/command-filter';
-import type { FoldSegment } from '../store/fold-columns';
+import type { FoldSegment } from '../store/records';
 import { storageFailure } from '../store/event-store';
 import { DEFAULT_SNAPSHOT_EVERY } from '../store/snapshot-state';
 import { SnapshotPacks } from '../store/snapshots';
@@ -115,8 +114,8 @@ class ImportWriter {
     private readonly heldLimit = HELD_BYTES,
   ) {
     this.projector = new Projector(db);
-    // No journal: time travel reads the fold segments the import writes in its place.
-    this.builder = fullBuilder(db, { journal: false });
+    // The import writes the checker's fold segments itself (see add).
+    this.builder = fullBuilder(db);
   }
 
   add({ segment, rows, texts, commandIds, snapshots }: CheckedSlice): void {
@@ -242,12 +241,8 @@ class ImportWriter {
     while (this.closed.length) await this.db.commits.bulkAdd(this.takeClosed());
     const packs = this.snapshots.take(true);
     for (let i = 0; i < packs.length; i += PACK_BATCH) await this.db.snapshots.bulkAdd(packs.slice(i, i + PACK_BATCH));
-    const filter = CommandFilter.sizedFor(this.commands.size);
-    for (const batch of this.commands.batches(GROUP_BATCH, (id) => filter.add(id))) await this.db.commandBuckets.bulkAdd(batch);
-    // A new write mark: a tab's Ledger trusts its cached aggregates only while the head carries the mark it left.
-    const { mark } = end;
-    await this.db.commandFilters.add(filter.record(mark));
-    await this.db.meta.put({ key: 'log', position: end.position, lastAt: end.lastAt, lastWrite: mark, imported: true, importMark: mark });
+    for (const batch of this.commands.batches(GROUP_BATCH)) await this.db.commandBuckets.bulkAdd(batch);
+    await this.db.meta.put({ key: 'log', position: end.position, lastAt: end.lastAt, importMark: end.mark });
     await this.projector.writeBuild(this.builder, { position: end.position, folded: end.position });
   }
 }

@@ -5,6 +5,13 @@ import { importLedger, type ImportOptions, type ImportResult } from './import';
 import { Ledger, type CommandResult, type LedgerOptions } from './ledger';
 import { LedgerQueries } from './queries';
 import { TimeTravel } from './temporal';
+import type { LogMeta } from '../store/records';
+
+export type { LogMeta };
+/** Turns a browser storage failure that has words of its own (the quota, a newer schema) into the ledger's error. */
+export { storageFailure } from '../store/event-store';
+
+export type SchemaChange = 'upgraded' | 'deleted';
 
 /**
  * Everything the UI may ask of the ledger, in one place: commands, queries,
@@ -23,8 +30,25 @@ export class LedgerService {
     return new LedgerService(await Ledger.open(name, options));
   }
 
-  get db() {
-    return this.ledger.db;
+  /** The log's newest position and its time. */
+  logHead(): Promise<LogMeta> {
+    return this.ledger.store.meta();
+  }
+
+  /**
+   * Calls `changed` when another tab opens the database with a newer schema, or deletes it. The connection
+   * closes at once, so the other tab's upgrade is never blocked, and stays closed: this code knows only its
+   * own schema.
+   */
+  onSchemaChange(changed: (change: SchemaChange) => void): void {
+    const { db } = this.ledger;
+    db.on('versionchange', (event: IDBVersionChangeEvent) => {
+      // close() without options also stops Dexie from reopening on the next query.
+      db.close();
+      changed(event.newVersion === null ? 'deleted' : 'upgraded');
+      // Dexie's own handler would close with auto-reopen on; returning false skips it.
+      return false;
+    });
   }
 
   close(): void {
@@ -38,11 +62,6 @@ export class LedgerService {
 
   newAccountId(): string {
     return this.ledger.newId();
-  }
-
-  /** Readies an account for its commands (see Ledger.prefetch); a failure only means the first command loads it. */
-  prefetch(accountId: string): void {
-    this.ledger.prefetch(accountId).catch(() => undefined);
   }
 
   execute(command: LedgerCommand): Promise<CommandResult> {

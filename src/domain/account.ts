@@ -1,6 +1,7 @@
 import type { AccountCommand } from './commands';
 import { assertNever } from './errors';
 import type { AccountEvent } from './events';
+import type { AccountState } from './account-state';
 import { Money, ZERO, parseAmount, parseCurrency, toAmountString, type Currency } from './money';
 import {
   assertFunds,
@@ -12,18 +13,7 @@ import {
   parseText,
 } from './rules';
 
-export interface OpenAccountState {
-  status: 'open';
-  accountId: string;
-  ownerName: string;
-  currency: Currency;
-  balance: Money;
-}
-export interface ClosedAccountState extends Omit<OpenAccountState, 'status'> {
-  status: 'closed';
-}
-export type AccountState = { status: 'none' } | OpenAccountState | ClosedAccountState;
-export type AccountStatus = Exclude<AccountState['status'], 'none'>;
+export type { AccountState, AccountStatus, ClosedAccountState, OpenAccountState } from './account-state';
 
 export const initialState: AccountState = Object.freeze({ status: 'none' });
 

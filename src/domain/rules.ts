@@ -1,6 +1,6 @@
 import { DomainError, ValidationError } from './errors';
 import { Money, toAmountString } from './money';
-import type { AccountState, OpenAccountState } from './account';
+import type { AccountState, OpenAccountState } from './account-state';
 
 /**
  * The business rules as small guards. `decide` calls them before it emits an

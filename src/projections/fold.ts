@@ -1,22 +1,9 @@
 import { assertNever } from '../domain/errors';
 import type { RecordedEvent } from '../domain/events';
 import { Money, ZERO, toAmountString, type Currency } from '../domain/money';
-import type { CommitRecord } from '../store/db';
-import { KIND, segmentRows, type FoldColumns, type FoldSegment, type Kind } from '../store/fold-columns';
-import {
-  HISTORY_PACK,
-  HISTORY_PAGE_SIZE,
-  TIMELINE_EVERY,
-  packPages,
-  type AccountRow,
-  type CheckpointAccount,
-  type HistoryPage,
-  type JournalRows,
-  type JournalWindow,
-  journalWindow,
-  type LedgerCheckpoint,
-  type TransactionRow,
-} from './rows';
+import { FoldSegmentBuilder, KIND, segmentRows, type Kind } from '../store/fold-segments';
+import type { FoldSegment } from '../store/records';
+import { HISTORY_PACK, HISTORY_PAGE_SIZE, packPages, type AccountRow, type CheckpointAccount, type HistoryPage, type LedgerCheckpoint, type TransactionRow } from './rows';
 
 /** The signed change an event makes to its account's balance, or null when it moves no money. */
 export function movementOf(event: RecordedEvent): { incoming: boolean; amount: string } | null {
@@ -67,7 +54,7 @@ export function transactionOf(event: RecordedEvent, balanceAfter: string): Trans
   }
 }
 
-/** An account while folding: its balance kept as a Decimal, or as the text the fold columns give, whichever came last. */
+/** An account while folding: its balance kept as a Decimal, or as the text a fold segment gives, whichever came last. */
 interface Working {
   row: AccountRow;
   money: Money | null;
@@ -85,11 +72,8 @@ function balanceMoney(account: Working): Money {
 export interface BuildOptions {
   /** Take a ledger checkpoint at every multiple of this position (0: none). */
   timelineEvery?: number;
-  /**
-   * Also build the position-ordered journal for time travel (for the events
-   * folded from now on; see startJournal).
-   */
-  journal?: boolean;
+  /** Also write the events folded from now on as fold segments (see startSegments). */
+  segments?: boolean;
   /** Extra positions to take a checkpoint at (the verifier asks for the ones stored). */
   checkpointPositions?: ReadonlySet<number>;
 }
@@ -106,9 +90,8 @@ interface Step {
 }
 
 /**
- * Folds events into the read models. The inline projector (seeded with the
- * rows a command touches), the full rebuild, import and the verifier all use
- * this one fold, so they cannot disagree.
+ * Folds events into the read models. The inline projector (seeded with the rows a command touches), the
+ * rebuild, the import and the verifier all use this one fold, so they cannot disagree.
  */
 export class ProjectionBuilder {
   private readonly working = new Map<string, Working>();
@@ -117,31 +100,25 @@ export class ProjectionBuilder {
   /** Whether some account started a new pack window of history pages since the last drain. */
   private packsCompleted = false;
   readonly checkpoints: LedgerCheckpoint[] = [];
-  /** Windows of the journal; the last one may still be filling. */
-  private readonly journal: JournalRows[] = [];
-
-  private journalling: boolean;
+  /** The fold segment being written, while the build writes segments. */
+  private segment: FoldSegmentBuilder | null;
 
   constructor(
     seed: Iterable<AccountRow> = [],
     private readonly options: BuildOptions = {},
   ) {
     for (const row of seed) this.working.set(row.accountId, { row: { ...row }, money: null, text: row.balance });
-    this.journalling = options.journal === true;
+    this.segment = options.segments ? new FoldSegmentBuilder() : null;
   }
 
-  /**
-   * Journals the events folded from here on: a rebuild folds the imported
-   * part of the log from its fold segments, which time travel reads as they
-   * are, and journals only the events after them.
-   */
-  startJournal(): void {
-    this.journalling = true;
+  /** Writes the events folded from here on as fold segments: a rebuild keeps the segments it folded from. */
+  startSegments(): void {
+    this.segment ??= new FoldSegmentBuilder();
   }
 
   apply(event: RecordedEvent): void {
     const movement = movementOf(event);
-    this.step(
+    const account = this.step(
       {
         streamId: event.streamId,
         kind: KIND[event.type],
@@ -158,30 +135,8 @@ export class ProjectionBuilder {
         account.text = null;
       },
     );
-  }
-
-  /**
-   * Event `i` of a commit record, from its fold columns: no JSON to parse and
-   * no amount to add, the balance after it is in the columns.
-   */
-  applyFolded(record: CommitRecord & { fold: FoldColumns }, i: number): void {
-    const { fold } = record;
-    const kind = fold.kinds[i] as Kind;
-    this.step(
-      {
-        streamId: record.streamId,
-        kind,
-        version: record.version + i,
-        position: record.positions[i]!,
-        at: fold.ats[i]!,
-        opened: kind === KIND.AccountOpened ? fold.opened : undefined,
-        closedReason: kind === KIND.AccountClosed ? fold.closedReason : undefined,
-      },
-      (account) => {
-        account.text = fold.balances[i]!;
-        account.money = null;
-      },
-    );
+    // Every position has its row (a sound log has no event of an account it never opened).
+    this.segment?.add(event, account ? balanceText(account) : '');
   }
 
   /** Every event of a fold segment, in order (see FoldSegment); `rows`, when the caller has split them already. */
@@ -202,7 +157,8 @@ export class ProjectionBuilder {
     }
   }
 
-  private step(event: Step, move: (account: Working) => void): void {
+  /** Folds one event; the account it touched, if it is one the log opened. */
+  private step(event: Step, move: (account: Working) => void): Working | undefined {
     const id = event.streamId;
     let account = this.working.get(id);
     if (event.kind === KIND.AccountOpened) {
@@ -246,29 +202,29 @@ export class ProjectionBuilder {
       move(account);
       row.transactionCount++;
     }
-    if (!account) return;
+    if (!account) return undefined;
     account.row.version = event.version;
     account.row.lastActivityAt = event.at;
     this.touched.add(id);
-    if (this.journalling) this.journalize(event, account);
     const every = this.options.timelineEvery ?? 0;
     if ((every > 0 && event.position % every === 0) || this.options.checkpointPositions?.has(event.position)) {
       this.checkpoints.push(this.checkpointAt(event));
     }
+    return account;
   }
 
   /**
-   * Hands over the pages, checkpoints and finished journal windows built so
-   * far and forgets them, so a long build holds only what is not written yet.
+   * Hands over the pages, checkpoints and fold segment built so far and forgets them, so a long build holds
+   * only what is not written yet.
    */
-  drain(all: boolean): { pages: HistoryPage[]; checkpoints: LedgerCheckpoint[]; journal: JournalWindow[] } {
-    const keep = all ? 0 : Math.min(1, this.journal.length);
-    const out = {
+  drain(all: boolean): { pages: HistoryPage[]; checkpoints: LedgerCheckpoint[]; segments: FoldSegment[] } {
+    const segment = this.segment?.take();
+    if (segment) this.segment = new FoldSegmentBuilder();
+    return {
       pages: packPages(all ? this.pages.splice(0) : this.completePacks()),
       checkpoints: this.checkpoints.splice(0),
-      journal: this.journal.splice(0, this.journal.length - keep).map(journalWindow),
+      segments: segment ? [segment] : [],
     };
-    return out;
   }
 
   /** The pages whose pack can no longer grow: their account has started a page past the pack's end. */
@@ -303,22 +259,5 @@ export class ProjectionBuilder {
       return [row.accountId, row.ownerName, row.currency, row.status, balanceText(account), row.version];
     });
     return { position: event.position, at: event.at, accounts };
-  }
-
-  private journalize(event: Step, account: Working): void {
-    const { row } = account;
-    const every = this.options.timelineEvery || TIMELINE_EVERY;
-    let window = this.journal[this.journal.length - 1];
-    // Rows are implicit positions: a new window starts at each multiple of `every` (and, defensively, at any gap).
-    if (!window || (event.position - 1) % every === 0 || event.position !== window.start + window.accountIds.length) {
-      window = { start: event.position, accountIds: [], balances: [], ats: [], opened: [], closed: [] };
-      this.journal.push(window);
-    }
-    const index = window.accountIds.length;
-    window.accountIds.push(row.accountId);
-    window.balances.push(balanceText(account));
-    window.ats.push(event.at);
-    if (event.kind === KIND.AccountOpened) window.opened.push([index, row.ownerName, row.currency]);
-    if (event.kind === KIND.AccountClosed) window.closed.push(index);
   }
 }

@@ -1,12 +1,11 @@
 import { evolve, type AccountState } from '../domain/account';
 import type { RecordedEvent } from '../domain/events';
 import { Money, toAmountString } from '../domain/money';
-import type { Table } from 'dexie';
 import type { LedgerDb } from '../store/db';
 import { EventStore } from '../store/event-store';
-import { FOLDS, JOURNAL } from './projector';
-import { journalRows, segmentJournal, type JournalRows, type LedgerCheckpoint } from './rows';
-
+import { segmentRows } from '../store/fold-segments';
+import type { FoldSegment } from '../store/records';
+import type { LedgerCheckpoint } from './rows';
 
 export interface AccountAtPoint {
   accountId: string;
@@ -31,10 +30,9 @@ const within = (limit: Limit, position: number, at: string) =>
   'position' in limit ? position <= limit.position : at <= limit.at;
 
 /**
- * Replays the whole ledger to a point: the nearest ledger checkpoint at or
- * before it, then the fold segments (the imported part of the log), the
- * journal (what a rebuild folded after them), then the appended events after
- * that: about db.timelineEvery steps at the most.
+ * Replays the whole ledger to a point: the nearest ledger checkpoint at or before it, then the fold segments
+ * (the log as far as an import or a rebuild wrote them), then the events appended since: about
+ * db.timelineEvery steps at the most.
  */
 export class LedgerTimeline {
   private readonly states = new Map<string, AccountState>();
@@ -45,35 +43,29 @@ export class LedgerTimeline {
   constructor(private readonly db: LedgerDb) {}
 
   static async at(db: LedgerDb, limit: Limit): Promise<LedgerAtPoint> {
-    return db.transaction('r', [db.meta, db.commits, db.ledgerCheckpoints, db.journal, db.folds, db.checkpoints], () =>
+    return db.transaction('r', [db.meta, db.commits, db.ledgerCheckpoints, db.folds], () =>
       new LedgerTimeline(db).walk(limit),
     );
   }
 
   private async walk(limit: Limit): Promise<LedgerAtPoint> {
     const store = new EventStore(this.db);
-    const [meta, mark, foldsMark, checkpoint] = await Promise.all([
+    const [meta, checkpoint] = await Promise.all([
       store.meta(),
-      this.db.checkpoints.get(JOURNAL),
-      this.db.checkpoints.get(FOLDS),
       'position' in limit
         ? this.db.ledgerCheckpoints.where('position').belowOrEqual(limit.position).last()
         : this.db.ledgerCheckpoints.where('at').belowOrEqual(limit.at).last(),
     ]);
     if (checkpoint) this.seed(checkpoint);
-    const journalEnd = mark?.position ?? 0;
-    const foldsEnd = Math.min(foldsMark?.position ?? 0, journalEnd);
+    const folded = meta.projections?.folded ?? 0;
     // The point lies before the next checkpoint (else that one would have been picked), which bounds the walk.
     const next = (await this.db.ledgerCheckpoints.where('position').above(this.position).firstKey()) as number | undefined;
     const end = Math.min(meta.position, 'position' in limit ? limit.position : meta.position, next === undefined ? Infinity : next - 1);
-    if (this.position < foldsEnd) {
-      for (const segment of await this.holding(this.db.folds, Math.min(end, foldsEnd))) this.replayRows(segmentJournal(segment), foldsEnd, limit);
+    if (this.position < folded && end > this.position) {
+      for (const segment of await this.segmentsHolding(Math.min(end, folded))) this.replaySegment(segment, folded, limit);
     }
-    if (!this.done && this.position < journalEnd && end > this.position) {
-      for (const window of await this.holding(this.db.journal, Math.min(end, journalEnd))) this.replayRows(journalRows(window), journalEnd, limit);
-    }
-    if (!this.done && end > Math.max(this.position, journalEnd)) {
-      for (const event of await store.readAppended(Math.max(this.position, journalEnd) + 1, end)) {
+    if (!this.done && end > Math.max(this.position, folded)) {
+      for (const event of await store.readAppended(Math.max(this.position, folded) + 1, end)) {
         this.step(event.position, event.metadata.at, limit, () => this.fromEvent(event));
       }
     }
@@ -98,27 +90,28 @@ export class LedgerTimeline {
     this.at = at;
   }
 
-  /** The records of a table keyed by the position they start at that hold positions after this.position, up to `to`. */
-  private async holding<T>(table: Table<T, number>, to: number): Promise<T[]> {
-    // The record holding the next position starts at or before it.
-    const first = ((await table.where('start').belowOrEqual(this.position + 1).lastKey()) as number | undefined) ?? 1;
-    return table.where('start').between(first, to, true, true).toArray();
+  /** The fold segments that hold positions after this.position, up to `to`. */
+  private async segmentsHolding(to: number): Promise<FoldSegment[]> {
+    // The segment holding the next position starts at or before it.
+    const first = ((await this.db.folds.where('start').belowOrEqual(this.position + 1).lastKey()) as number | undefined) ?? 1;
+    return this.db.folds.where('start').between(first, to, true, true).toArray();
   }
 
-  /** Positions of a journal window, or of a fold segment, up to `reach`: each row gives the account's balance after it. */
-  private replayRows(window: JournalRows, reach: number, limit: Limit): void {
-    const opened = new Map(window.opened.map(([row, ownerName, currency]) => [row, { ownerName, currency }]));
-    const closed = new Set(window.closed);
-    for (let row = 0; row < window.accountIds.length && !this.done; row++) {
-      const position = window.start + row;
+  /** The positions of a fold segment up to `reach`: each row gives the account's balance after it. */
+  private replaySegment(segment: FoldSegment, reach: number, limit: Limit): void {
+    const { streamIds, ats, balances } = segmentRows(segment);
+    const opened = new Map(segment.opened.map(([row, ownerName, currency]) => [row, { ownerName, currency }]));
+    const closed = new Set(segment.closed.map(([row]) => row));
+    for (let row = 0; row < streamIds.length && !this.done; row++) {
+      const position = segment.start + row;
       if (position <= this.position || position > reach) continue;
-      this.step(position, window.ats[row]!, limit, () => {
-        const accountId = window.accountIds[row]!;
+      this.step(position, ats[row]!, limit, () => {
+        const accountId = streamIds[row]!;
         const before = this.states.get(accountId);
         const known = before && before.status !== 'none' ? before : undefined;
         const { ownerName, currency } = opened.get(row) ?? { ownerName: known?.ownerName ?? '', currency: known?.currency ?? 'EUR' };
         const status = closed.has(row) ? 'closed' : 'open';
-        this.states.set(accountId, { status, accountId, ownerName, currency, balance: new Money(window.balances[row]!) });
+        this.states.set(accountId, { status, accountId, ownerName, currency, balance: new Money(balances[row]!) });
       });
     }
   }

@@ -1,6 +1,4 @@
-import type Dexie from 'dexie';
-
-export type SchemaChange = 'upgraded' | 'deleted';
+import type { LedgerService, SchemaChange } from '../app/service';
 
 /**
  * Another tab opened the database with a newer schema (or deleted it). This tab
@@ -10,14 +8,8 @@ export type SchemaChange = 'upgraded' | 'deleted';
 export class SchemaGuard {
   #change = $state<SchemaChange | null>(null);
 
-  constructor(db: Dexie) {
-    db.on('versionchange', (event: IDBVersionChangeEvent) => {
-      // close() without options also stops Dexie from reopening on the next query.
-      db.close();
-      this.#changed(event.newVersion === null ? 'deleted' : 'upgraded');
-      // Dexie's own handler would close with auto-reopen on; returning false skips it.
-      return false;
-    });
+  constructor(service: LedgerService) {
+    service.onSchemaChange((change) => this.#changed(change));
   }
 
   /** What the person is told, or null while this tab's schema is current. */

@@ -1,41 +1,14 @@
 import type { LedgerDb } from './db';
-import { fromColumn, toColumn, type TextColumn } from './text-column';
-
-/** Where a command's events are: [streamId, firstVersion, lastVersion] for each stream it wrote to. */
-export type CommandRef = [string, number, number];
-
-/**
- * The commands of an imported log, hashed into a fixed number of buckets and
- * stored a group of neighbouring buckets to a record: an import of a million
- * events writes a hundred records instead of a million, and a lookup still
- * reads one record.
- */
-export interface CommandBucket {
-  /** The group's first bucket. */
-  bucket: number;
-  /** Buckets the record holds, from `bucket` on (absent: one, as earlier releases wrote them). */
-  span?: number;
-  /** Columns, one row per (command, stream): columns copy much faster than many small objects. */
-  ids: TextColumn | string[];
-  /** Text columns since import writes them so; arrays as earlier releases wrote them. */
-  streams: TextColumn | string[];
-  firstVersions: number[];
-  lastVersions: number[];
-}
+import type { CommandBucket, CommandRef } from './records';
+import { fromColumn, toColumn } from './text-column';
 
 /** A bucket as it is filled, its columns still arrays. */
-type OpenBucket = CommandBucket & { ids: string[]; streams: string[] };
-
-const rows = (column: TextColumn | string[]): string[] => (typeof column === 'string' ? fromColumn(column) : column);
+type OpenBucket = Omit<CommandBucket, 'ids' | 'streams'> & { ids: string[]; streams: string[] };
 
 export const COMMAND_BUCKETS = 1024;
 /**
- * Rows a stored group holds at least, where the import has enough: Chromium
- * writes a record of up to 64 KiB into its LevelDB log as it is, which costs
- * far more in a large transaction than a larger one, compressed first and,
- * when still over 64 KiB, written as a file of its own (a million-event
- * import's 1,024 buckets of ~26 KB cost ~2.5 s of the browser's CPU; its 128
- * groups are files). A row is ~30 B, so a group of 4,096 rows is over 100 KB.
+ * Rows a stored group holds at least, where the import has enough: a row is ~30 B, so a group is over
+ * 100 KB, which Chromium stores far more cheaply than many values under 64 KiB (see docs/architecture.md).
  */
 const GROUP_ROWS = 4096;
 
@@ -70,7 +43,7 @@ export class CommandBuckets {
     }
     const n = bucketOf(commandId);
     let bucket = this.buckets.get(n);
-    if (!bucket) this.buckets.set(n, (bucket = { bucket: n, ids: [], streams: [], firstVersions: [], lastVersions: [] }));
+    if (!bucket) this.buckets.set(n, (bucket = { bucket: n, span: 1, ids: [], streams: [], firstVersions: [], lastVersions: [] }));
     bucket.ids.push(commandId);
     bucket.streams.push(streamId);
     bucket.firstVersions.push(version);
@@ -88,9 +61,9 @@ export class CommandBuckets {
   /**
    * The buckets as they are stored, in groups of `groupSpan(size)` buckets,
    * `size` groups at a time (an import's million ids written at once would
-   * hold the page up); `each` sees every id on the way.
+   * hold the page up).
    */
-  *batches(size: number, each: (commandId: string) => void): Generator<CommandBucket[]> {
+  *batches(size: number): Generator<CommandBucket[]> {
     const span = groupSpan(this.size);
     const groups: OpenBucket[][] = [];
     for (const bucket of [...this.buckets.values()].sort((a, b) => a.bucket - b.bucket)) {
@@ -101,7 +74,6 @@ export class CommandBuckets {
     for (let i = 0; i < groups.length; i += size) {
       yield groups.slice(i, i + size).map((group) => {
         const ids = group.flatMap((bucket) => bucket.ids);
-        ids.forEach(each);
         return {
           bucket: group[0]!.bucket - (group[0]!.bucket % span),
           span,
@@ -116,8 +88,8 @@ export class CommandBuckets {
 }
 
 /** Where an earlier command's events are, or null when the id is new to this ledger. */
-export async function findCommand(db: LedgerDb, commandId: string, includeImported = true): Promise<CommandRef[] | null> {
-  const [appended, imported] = await Promise.all([db.commits.get({ commandId }), includeImported ? findImportedCommand(db, commandId) : null]);
+export async function findCommand(db: LedgerDb, commandId: string): Promise<CommandRef[] | null> {
+  const [appended, imported] = await Promise.all([db.commits.get({ commandId }), findImportedCommand(db, commandId)]);
   return appended?.commandRefs ?? imported;
 }
 
@@ -126,10 +98,10 @@ export async function findImportedCommand(db: LedgerDb, commandId: string): Prom
   const n = bucketOf(commandId);
   // The group holding bucket n is the last one starting at or before it, if it reaches that far.
   const bucket = await db.commandBuckets.where('bucket').belowOrEqual(n).last();
-  if (!bucket || n >= bucket.bucket + (bucket.span ?? 1)) return null;
+  if (!bucket || n >= bucket.bucket + bucket.span) return null;
   const refs: CommandRef[] = [];
-  const streams = rows(bucket.streams);
-  rows(bucket.ids).forEach((id, i) => {
+  const streams = fromColumn(bucket.streams);
+  fromColumn(bucket.ids).forEach((id, i) => {
     if (id === commandId) refs.push([streams[i]!, bucket.firstVersions[i]!, bucket.lastVersions[i]!]);
   });
   return refs.length ? refs : null;

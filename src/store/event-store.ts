@@ -2,10 +2,10 @@ import Dexie from 'dexie';
 import { ConcurrencyError, StorageError } from '../domain/errors';
 import { SCHEMA_VERSIONS, type AccountEvent, type EventMetadata, type RecordedEvent } from '../domain/events';
 import { upcast } from '../domain/upcast';
-import { findCommand, type CommandRef } from './command-index';
-import type { CommitRecord, LedgerDb, LogMeta, StoredEvent, StreamHead } from './db';
-import type { FoldColumns } from './fold-columns';
+import { findCommand } from './command-index';
+import type { LedgerDb } from './db';
 import { eventText, parseEventText } from './event-text';
+import type { CommandRef, CommitRecord, LogMeta, StoredEvent } from './records';
 
 export interface PendingEvent {
   event: AccountEvent;
@@ -17,30 +17,6 @@ export interface StreamAppend {
   /** Version the caller last saw; 0 for a new stream. */
   expectedVersion: number;
   events: PendingEvent[];
-}
-
-/** What a caller already read inside the append's transaction, and what it does alongside. */
-export interface AppendReads {
-  /** The log's head as this transaction sees it (or, for an optimistic caller, as it expects it). */
-  meta?: Promise<LogMeta> | LogMeta;
-  /** Each stream's head version, read in this same transaction. */
-  versions?: ReadonlyMap<string, number>;
-  /**
-   * Set when the caller folds these events into the read models in this same
-   * transaction, with this projection version: the head then records that the
-   * read models reach the new position. Without it they fall behind, and the
-   * next open rebuilds them.
-   */
-  projection?: number;
-  /** The fold columns of each record (see FoldColumns), from the caller that knows the balances. */
-  columns?: (streamId: string, events: RecordedEvent[]) => FoldColumns;
-}
-
-/** An append whose writes are issued: its events, the log's head once they land, and the writes themselves. */
-export interface Staged {
-  events: RecordedEvent[];
-  head: LogMeta;
-  written: Promise<unknown>;
 }
 
 /** A stored event with the stream it belongs to. */
@@ -112,12 +88,6 @@ function indexCommands(records: [CommitRecord, RecordedEvent[]][]): void {
   }
 }
 
-/** The head a commit record leaves its stream at. */
-export function headOf(record: CommitRecord): StreamHead {
-  const last = parseEventText(record.events[record.events.length - 1]!);
-  return { streamId: record.streamId, version: last.version, lastEventId: last.metadata.eventId };
-}
-
 /** The events of a record with a version in [from, to], parsed; versions are consecutive, so only those are read. */
 export function eventsIn(record: CommitRecord, from: number, to: number): RecordedEvent[] {
   const first = Math.max(0, from - record.version);
@@ -146,18 +116,12 @@ export interface BuiltAppend {
 }
 
 /**
- * The records and head an append writes, from the log's head and each
- * stream's version (`versions[i]` for `appends[i]`) as the caller read or
- * expects them. No I/O: the caller issues the writes, through Dexie or not.
- * Fails with ConcurrencyError when a stream is not at its expected version.
+ * The records and head an append writes, from the log's head and each stream's version (`versions[i]` for
+ * `appends[i]`) as read in the append's transaction. No I/O. Fails with ConcurrencyError when a stream is
+ * not at its expected version. With `projection`, the caller folds these events into the read models in the
+ * same transaction, with that projection code: the head then says they reach the new position.
  */
-export function buildAppend(
-  appends: StreamAppend[],
-  at: string,
-  meta: LogMeta,
-  versions: readonly number[],
-  { projection, columns }: Pick<AppendReads, 'projection' | 'columns'> = {},
-): BuiltAppend {
+export function buildAppend(appends: StreamAppend[], at: string, meta: LogMeta, versions: readonly number[], projection?: number): BuiltAppend {
   appends.forEach((a, i) => {
     const actual = versions[i] ?? 0;
     if (actual !== a.expectedVersion) throw new ConcurrencyError(a.streamId, a.expectedVersion, actual);
@@ -178,22 +142,13 @@ export function buildAppend(
     if (batch.length > APPEND_RECORD_LIMIT) {
       throw new RangeError(`One append may write at most ${APPEND_RECORD_LIMIT} events to a stream.`);
     }
-    if (batch.length > 0) {
-      const record = toCommitRecord(a.streamId, batch);
-      if (columns) record.fold = columns(a.streamId, batch);
-      records.push([record, batch]);
-    }
+    if (batch.length > 0) records.push([toCommitRecord(a.streamId, batch), batch]);
     events.push(...batch);
   }
   indexCommands(records);
-  const head: LogMeta = {
-    ...meta,
-    position,
-    lastAt: stamp,
-    // A fresh mark, not an event id: ids come from callers and files, and need not be unique across tabs.
-    lastWrite: crypto.randomUUID(),
-    ...(projection !== undefined && { projections: { position, version: projection } }),
-  };
+  // Without a fold in this transaction the read models fall behind the log, and the next open rebuilds them.
+  const folded = meta.projections?.folded ?? 0;
+  const head: LogMeta = { ...meta, position, lastAt: stamp, ...(projection !== undefined && { projections: { position, version: projection, folded } }) };
   return { events, records: records.map(([record]) => record), head };
 }
 
@@ -218,8 +173,8 @@ export function storageFailure(error: unknown): unknown {
 }
 
 /**
- * The append-only log. Each method joins the caller's Dexie transaction when
- * there is one, so a command's read-decide-write is a single atomic step.
+ * The append-only log. Each method joins the caller's Dexie transaction when there is one, so a command's
+ * read-decide-write is a single atomic step.
  */
 export class EventStore {
   constructor(readonly db: LedgerDb) {}
@@ -228,49 +183,28 @@ export class EventStore {
     return (await this.db.meta.get('log')) ?? EMPTY_META;
   }
 
-  /** The stream's newest version and event, from its last commit record (undefined for a stream never written). */
-  async head(streamId: string): Promise<StreamHead | undefined> {
-    const last = await this.db.commits.where('[streamId+version]').between([streamId, Dexie.minKey], [streamId, Dexie.maxKey]).last();
-    return last && headOf(last);
-  }
-
+  /** The stream's newest version, from its last commit record (0 for a stream never written). */
   async streamVersion(streamId: string): Promise<number> {
-    return (await this.head(streamId))?.version ?? 0;
+    const last = await this.db.commits.where('[streamId+version]').between([streamId, Dexie.minKey], [streamId, Dexie.maxKey]).last();
+    return last?.lastVersion ?? 0;
   }
 
   /**
-   * Appends to one or more streams in one transaction: all of them or none.
-   * Fails with ConcurrencyError when a stream moved past `expectedVersion`.
+   * Appends to one or more streams in one transaction: all of them or none. Fails with ConcurrencyError
+   * when a stream is not at its expected version. The read models do not follow (the ledger's commands fold
+   * them in the same transaction); the next open rebuilds them.
    */
-  async append(appends: StreamAppend[], at: string, read?: AppendReads): Promise<RecordedEvent[]> {
-    const { events, written } = await this.stage(appends, at, read);
-    await written;
-    return events;
-  }
-
-  /**
-   * Append without waiting for the writes: the events are known as soon as
-   * the checks pass, so a caller in the same transaction can issue its own
-   * writes alongside (`written` settles when the log's writes are done).
-   * `read` carries what the caller already read in this transaction.
-   */
-  async stage(appends: StreamAppend[], at: string, read: AppendReads = {}): Promise<Staged> {
+  async append(appends: StreamAppend[], at: string): Promise<RecordedEvent[]> {
     const run = async () => {
       // Requests are issued together and answered in order: one round trip instead of several.
-      const [meta, versions] = await Promise.all([
-        read.meta ?? this.meta(),
-        read.versions ? appends.map((a) => read.versions!.get(a.streamId) ?? 0) : Promise.all(appends.map((a) => this.streamVersion(a.streamId))),
-      ]);
-      const built = buildAppend(appends, at, meta, versions, read);
-      return { events: built.events, head: built.head, written: this.write(appends, built) };
+      const [meta, versions] = await Promise.all([this.meta(), Promise.all(appends.map((a) => this.streamVersion(a.streamId)))]);
+      const built = buildAppend(appends, at, meta, versions);
+      await this.write(appends, built);
+      return built.events;
     };
     if (Dexie.currentTransaction || this.db.transactionBound) return run();
     try {
-      return await this.db.transaction('rw', this.db.commits, this.db.meta, async () => {
-        const staged = await run();
-        await staged.written;
-        return staged;
-      });
+      return await this.db.transaction('rw', this.db.commits, this.db.meta, run);
     } catch (error) {
       throw storageFailure(error);
     }
@@ -352,13 +286,9 @@ export class EventStore {
     return (await this.readAllStored(fromPosition, toPosition)).map((e) => toRecorded(e.streamId, e.stored));
   }
 
-  /**
-   * The events an earlier command wrote, for idempotent retries; empty when the
-   * id is new. `imported: false` leaves out the commands of an import (when a
-   * filter of its command ids has ruled this one out).
-   */
-  async eventsOfCommand(commandId: string, { imported = true } = {}): Promise<RecordedEvent[]> {
-    const refs = await findCommand(this.db, commandId, imported);
+  /** The events an earlier command wrote, for idempotent retries; empty when the id is new. */
+  async eventsOfCommand(commandId: string): Promise<RecordedEvent[]> {
+    const refs = await findCommand(this.db, commandId);
     if (!refs) return [];
     const events = await Promise.all(refs.map(([streamId, from, to]) => this.readStream(streamId, from, to)));
     return events

@@ -60,7 +60,7 @@ function generatedLog(bytes: number, badLast: boolean): string {
 }
 
 function harnessFor(service: LedgerService): Harness {
-  const db = service.db;
+  const { db } = service.ledger;
   return {
     execute: (command) => execute(service, command),
     burst: (commands, options) => burst(service, commands, options),
@@ -73,7 +73,7 @@ function harnessFor(service: LedgerService): Harness {
     ageReadModels: () =>
       db.transaction('rw', db.accounts, db.meta, async () => {
         // The log's head says which projection code built the read models: an older one's.
-        await db.meta.toCollection().modify((meta) => void (meta.projections = { position: meta.position, version: PROJECTION_VERSION - 1 }));
+        await db.meta.toCollection().modify((meta) => void (meta.projections = { position: meta.position, version: PROJECTION_VERSION - 1, folded: meta.projections?.folded ?? 0 }));
         await db.accounts.toCollection().modify({ balance: '999999.99' });
       }),
   };

@@ -8,9 +8,6 @@ import type { Ledger } from '../../src/app/ledger';
 import { LedgerQueries } from '../../src/app/queries';
 import { ImportError } from '../../src/domain/errors';
 import { verifyProjections } from '../../src/projections/verify';
-import { COMMAND_BUCKETS, bucketOf, type CommandBucket } from '../../src/store/command-index';
-import { CommandFilter } from '../../src/store/command-filter';
-import { fromColumn } from '../../src/store/text-column';
 import { deposit, open } from '../support/ledger';
 import { dumpDb, failWrite, failWriteLater, runMixedHistory, useLedgers } from '../support/store';
 
@@ -80,7 +77,8 @@ describe('importing an export into an empty ledger', () => {
 
     expect(await copy.store.readAllStored()).toEqual(await source.store.readAllStored());
     const { position, lastAt, projections } = await source.store.meta();
-    expect(await copy.store.meta()).toMatchObject({ position, lastAt, projections, imported: true });
+    // An import writes fold segments for every event it holds: they reach its end.
+    expect(await copy.store.meta()).toMatchObject({ position, lastAt, projections: { ...projections, folded: position } });
     const later = new Date('2031-06-01T12:00:00.000Z');
     expect((await exportLedger(copy.db, later)).replace(later.toISOString(), AT.toISOString())).toBe(text);
     expect(await readSide(copy)).toEqual(await readSide(source));
@@ -98,102 +96,6 @@ describe('importing an export into an empty ledger', () => {
     const retried = await copy.execute({ ...deposit('alice', '1'), commandId: firstEvent!.metadata.commandId });
 
     expect(events.map((e) => [e.version, e.position])).toEqual([[7, 15]]);
-    expect(retried.duplicate).toBe(true);
-    expect(retried.events).toEqual(await source.store.eventsOfCommand(firstEvent!.metadata.commandId));
-  });
-
-  it('decides a new command without reading the command buckets once it holds the import\'s filter of command ids', async () => {
-    const source = await mixedLedger();
-    const copy = await ledgers.open();
-    await importLedger(copy.db, await exportLedger(source.db, AT));
-    await copy.execute(deposit('alice', '1'));
-    const { importMark } = await copy.store.meta();
-    const filter = CommandFilter.from(await copy.db.commandFilters.get(importMark!))!;
-    const [firstEvent] = await source.store.readAll(1, 1);
-    expect(filter.mightHave(firstEvent!.metadata.commandId)).toBe(true);
-    // Buckets that throw when read: a command that reads them fails.
-    const buckets = await copy.db.commandBuckets.toArray();
-    await copy.db.commandBuckets.toCollection().modify((bucket) => void (bucket.ids = 42 as unknown as string));
-    // A new id that lands in a stored group of buckets, so reading it would throw, and that the filter rules out.
-    const stored = (n: number) => buckets.some((b) => n >= b.bucket && n < b.bucket + (b.span ?? 1));
-    const fresh = Array.from({ length: 20_000 }, (_, i) => `fresh-${i}`).find((id) => stored(bucketOf(id)) && !filter.mightHave(id))!;
-    expect(fresh).toBeDefined();
-
-    const { events } = await copy.execute({ ...deposit('alice', '1'), commandId: fresh });
-
-    expect(events).toHaveLength(1);
-    await copy.db.commandBuckets.bulkPut(buckets);
-    const retried = await copy.execute({ ...deposit('alice', '1'), commandId: firstEvent!.metadata.commandId });
-    expect(retried.duplicate).toBe(true);
-  });
-
-  it('decides a new command on an account this tab never read without the buckets too, while the head names the filter\'s import', async () => {
-    const source = await mixedLedger();
-    const copy = await ledgers.open();
-    await importLedger(copy.db, await exportLedger(source.db, AT));
-    await copy.execute(deposit('alice', '1'));
-    const filter = CommandFilter.from(await copy.db.commandFilters.get((await copy.store.meta()).importMark!))!;
-    await copy.db.commandBuckets.toCollection().modify((bucket) => void (bucket.ids = 42 as unknown as string));
-    const fresh = Array.from({ length: 1_000 }, (_, i) => `fresh-${i}`).filter((id) => !filter.mightHave(id));
-
-    // bob is not in this tab's cache: the command takes the checked path, which reads the log as it decides.
-    const { events } = await copy.execute({ ...deposit('bob', '1'), commandId: fresh[0]! });
-
-    expect(events).toHaveLength(1);
-    // Once the head names another import, the filter this tab holds says nothing about it: the buckets are read.
-    await copy.db.meta.update('log', { importMark: '#import-another' });
-    // (carol is closed: without the bucket read, this would be the domain's refusal, not the damaged bucket's TypeError)
-    await expect(copy.execute({ ...deposit('carol', '1'), commandId: fresh[1]! })).rejects.toThrow(TypeError);
-  });
-
-  it('still recognises imported command ids kept one bucket to a record, as an earlier release wrote them', async () => {
-    const source = await mixedLedger();
-    const copy = await ledgers.open();
-    await importLedger(copy.db, await exportLedger(source.db, AT));
-    const groups = await copy.db.commandBuckets.toArray();
-    expect(groups.every((group) => group.span === COMMAND_BUCKETS / groups.length)).toBe(true);
-    const single = new Map<number, CommandBucket & { ids: string[]; streams: string[] }>();
-    for (const group of groups) {
-      const streams = fromColumn(group.streams as string);
-      fromColumn(group.ids as string).forEach((id, i) => {
-        const n = bucketOf(id);
-        const bucket = single.get(n) ?? { bucket: n, ids: [], streams: [], firstVersions: [], lastVersions: [] };
-        single.set(n, bucket);
-        bucket.ids.push(id);
-        bucket.streams.push(streams[i]!);
-        bucket.firstVersions.push(group.firstVersions[i]!);
-        bucket.lastVersions.push(group.lastVersions[i]!);
-      });
-    }
-    await copy.db.commandBuckets.clear();
-    await copy.db.commandBuckets.bulkAdd([...single.values()]);
-    const reopened = await ledgers.connect(copy);
-    const events = await source.store.readAll();
-
-    for (const event of [events[0]!, events[events.length - 1]!]) {
-      const retried = await reopened.execute({ ...deposit('alice', '1'), commandId: event.metadata.commandId });
-      expect(retried.duplicate).toBe(true);
-      expect(retried.events).toEqual(await source.store.eventsOfCommand(event.metadata.commandId));
-    }
-    const { duplicate } = await reopened.execute({ ...deposit('alice', '1'), commandId: 'never-seen-before' });
-    expect(duplicate).toBe(false);
-  });
-
-  it('still recognises imported command ids kept in the array columns an earlier release wrote', async () => {
-    const source = await mixedLedger();
-    const copy = await ledgers.open();
-    await importLedger(copy.db, await exportLedger(source.db, AT));
-    await copy.db.commandBuckets.toCollection().modify((bucket) => {
-      bucket.ids = fromColumn(bucket.ids as string);
-      bucket.streams = fromColumn(bucket.streams as string);
-    });
-    const [firstEvent] = await source.store.readAll(1, 1);
-    // A second connection: no cache of this tab's own commands can answer for the bucket.
-    const reopened = await ledgers.connect(copy);
-
-    const retried = await reopened.execute({ ...deposit('alice', '1'), commandId: firstEvent!.metadata.commandId });
-
-    expect(Array.isArray((await reopened.db.commandBuckets.toArray())[0]!.ids)).toBe(true);
     expect(retried.duplicate).toBe(true);
     expect(retried.events).toEqual(await source.store.eventsOfCommand(firstEvent!.metadata.commandId));
   });
@@ -233,14 +135,10 @@ describe('where an import is checked', () => {
 
     await expect(importLedger(copy.db, text, { snapshotEvery: 3, checkIn })).resolves.toEqual({ events: 5_001, accounts: 1 });
 
-    // Only the write mark, fresh on every import (and naming its command filter), may differ.
+    // Only the import's mark, fresh on every import, may differ.
     const withoutMark = async (ledger: Ledger) => {
       const dump = await dumpDb(ledger.db);
-      return {
-        ...dump,
-        meta: dump.meta!.map((row) => ({ ...(row as object), lastWrite: undefined, importMark: undefined })),
-        commandFilters: dump.commandFilters!.map((row) => ({ ...(row as object), mark: undefined })),
-      };
+      return { ...dump, meta: dump.meta!.map((row) => ({ ...(row as object), importMark: undefined })) };
     };
     expect(await withoutMark(copy)).toEqual(await withoutMark(reference));
     expect(await exportLedger(copy.db, AT)).toBe(text);
@@ -382,9 +280,9 @@ describe('importing into a ledger that has events', () => {
 
 describe('an import the browser fails to store', () => {
   // An import writes every table of the ledger (records, fold segments, snapshot packs, command buckets, the
-  // filter, the head, the read models): whichever of them IndexedDB refuses, as a request refused when made or
-  // as an error that arrives later, none of the import may land.
-  const tables = ['folds', 'commits', 'snapshots', 'commandBuckets', 'commandFilters', 'meta', 'accounts', 'history', 'checkpoints'];
+  // head, the read models): whichever of them IndexedDB refuses, as a request refused when made or as an error
+  // that arrives later, none of the import may land.
+  const tables = ['folds', 'commits', 'snapshots', 'commandBuckets', 'meta', 'accounts', 'history'];
   const failures: Record<string, (table: string) => () => void> = { 'when it is made': (table) => failWrite(table, () => true), later: failWriteLater };
   it.each(tables.flatMap((table) => Object.keys(failures).map((when) => [table, when] as const)))(
     'leaves a ledger it would have replaced exactly as it was when a write to %s fails %s',

@@ -2,9 +2,11 @@ import Dexie from 'dexie';
 import { describe, expect, it } from 'vitest';
 import { eventText } from '../../src/store/event-text';
 import { verifyProjections } from '../../src/projections/verify';
+import { PROJECTION_VERSION } from '../../src/projections/projector';
 import { exportLedger } from '../../src/app/export';
 import { importLedger } from '../../src/app/import';
 import { Ledger } from '../../src/app/ledger';
+import { TimeTravel } from '../../src/app/temporal';
 import { StorageError } from '../../src/domain/errors';
 import { LedgerDb } from '../../src/store/db';
 import { LedgerQueries } from '../../src/app/queries';
@@ -71,6 +73,93 @@ describe('a database from the first schema', () => {
   });
 });
 
+/** The last unreleased layout (schema 8): fold columns on appended records, a journal, its marks, and a Bloom filter. */
+const SCHEMA_8 = {
+  commits: '[streamId+version], position, &commandId',
+  commandBuckets: 'bucket',
+  meta: 'key',
+  snapshots: '[streamId+version]',
+  accounts: 'accountId, openedPosition',
+  history: '[accountId+page]',
+  ledgerCheckpoints: 'position, at',
+  journal: 'start',
+  checkpoints: 'name',
+  folds: 'start',
+  commandFilters: 'mark',
+};
+
+/**
+ * A ledger schema 8 wrote: an import of account a (opened by c-1, 10.00 deposited by c-2, both in one commit
+ * record with their command ids in a bucket), then a deposit of 5.00 appended by c-3, and read models that no
+ * longer match the log.
+ */
+async function schemaEightLedger(name: string): Promise<void> {
+  const db = new Dexie(name);
+  db.version(8).stores(SCHEMA_8);
+  const third = { ...deposited, data: { ...deposited.data, amount: '5.00' }, position: 3, version: 3, metadata: { eventId: 'e-3', commandId: 'c-3', at: AT } };
+  await db.table('commits').bulkAdd([
+    {
+      streamId: 'a',
+      version: 1,
+      lastVersion: 2,
+      position: 1,
+      positions: [1, 2],
+      events: [
+        eventText('a', { ...opened, position: 1, version: 1, metadata: { eventId: 'e-1', commandId: 'c-1', at: AT } }),
+        eventText('a', { ...deposited, position: 2, version: 2, metadata: { eventId: 'e-2', commandId: 'c-2', at: AT } }),
+      ],
+    },
+    {
+      streamId: 'a',
+      version: 3,
+      lastVersion: 3,
+      position: 3,
+      positions: [3],
+      events: [eventText('a', third)],
+      commandId: 'c-3',
+      commandRefs: [['a', 3, 3]],
+      fold: { version: 1, kinds: 'D', ats: [AT], balances: ['15.00'] },
+    },
+  ]);
+  await db.table('commandBuckets').add({ bucket: 0, span: 1024, ids: 'c-1\nc-2\n', streams: 'a\na\n', firstVersions: [1, 2], lastVersions: [1, 2] });
+  await db.table('journal').add({ start: 3, accountIds: 'a\n', balances: '15.00\n', ats: `${AT}\n`, opened: [], closed: [] });
+  await db.table('checkpoints').bulkAdd([
+    { name: 'journal', position: 3, version: 4 },
+    { name: 'folds', position: 2, version: 4 },
+  ]);
+  await db.table('commandFilters').add({ mark: '#import-1', hashes: 7, bits: new Uint8Array(1024) });
+  await db.table('accounts').add({ accountId: 'a', ownerName: 'Ada', currency: 'EUR', status: 'open', balance: '99.00', openedAt: AT, openedPosition: 1, lastActivityAt: AT, transactionCount: 2, version: 3 });
+  await db.table('meta').add({ key: 'log', position: 3, lastAt: AT, lastWrite: 'e-3', imported: true, importMark: '#import-1', projections: { position: 3, version: 4 } });
+  db.close();
+}
+
+describe('a database the last unreleased layout (schema 8) left', () => {
+  it('keeps every event, rebuilds what is derived from them, and drops what the layout no longer has', async () => {
+    const name = freshName('schema-8');
+    await schemaEightLedger(name);
+
+    const ledger = await ledgers.open({ name });
+
+    expect(ledger.db.tables.map((t) => t.name).sort()).toEqual(['accounts', 'commandBuckets', 'commits', 'folds', 'history', 'ledgerCheckpoints', 'meta', 'snapshots']);
+    expect((await ledger.store.readAll()).map((e) => [e.position, e.type, e.metadata.commandId])).toEqual([
+      [1, 'AccountOpened', 'c-1'],
+      [2, 'MoneyDeposited', 'c-2'],
+      [3, 'MoneyDeposited', 'c-3'],
+    ]);
+    expect((await ledger.db.commits.toArray()).some((record) => 'fold' in record)).toBe(false);
+    expect(await ledger.store.meta()).toEqual({ key: 'log', position: 3, lastAt: AT, importMark: '#import-1', projections: { position: 3, version: PROJECTION_VERSION, folded: 3 } });
+    expect((await ledger.db.accounts.get('a'))?.balance).toBe('15.00');
+    expect(await verifyProjections(ledger.db)).toEqual([]);
+    for (const commandId of ['c-1', 'c-2', 'c-3']) {
+      const retried = await ledger.execute({ type: 'Deposit', commandId, data: { accountId: 'a', amount: '1.00' } });
+      expect(retried.duplicate, commandId).toBe(true);
+    }
+    await ledger.execute(deposit('a', '5'));
+    expect((await ledger.db.accounts.get('a'))?.balance).toBe('20.00');
+    expect((await new TimeTravel(ledger).ledgerAtPosition(2)).accounts.map((a) => a.balance)).toEqual(['10.00']);
+  });
+});
+
 /**
  * A ledger the next release wrote: this code's tables and data, stored under
  * a schema version one above this code's, with a table this code does not know.
@@ -124,7 +213,7 @@ describe('a database a newer release wrote', () => {
 describe('a newer release that changes what this code declares', () => {
   // Dexie, opening a database that lacks something its code declares, upgrades it to add that ("patch" mode).
   it.each([
-    ['drops a table', { journal: null }],
+    ['drops a table', { folds: null }],
     ['changes an index', { accounts: 'accountId, &openedPosition' }],
   ] as const)('%s: this code refuses it again and again without upgrading or changing it', async (_change, schema) => {
     const writer = await ledgers.open();
@@ -147,7 +236,7 @@ describe('a database Dexie patched under this same schema', () => {
   // Dexie opens a database that lacks a table this code declares one native version up, and adds the table.
   it('opens again, explicitly and after a close that reopens, and takes commands', async () => {
     const name = freshName('patched');
-    const { commandFilters: _, ...short } = currentSchema();
+    const { folds: _, ...short } = currentSchema();
     const stored = new Dexie(name);
     stored.version(ledgers.raw(name).verno).stores(short);
     await stored.open();

@@ -9,19 +9,19 @@ describe('waiting for outside work inside a transaction', () => {
   it('keeps the transaction alive until the work is done, then writes in it', async () => {
     const { db } = await ledgers.open();
 
-    await db.transaction('rw', db.checkpoints, async (tx) => {
+    await db.transaction('rw', db.ledgerCheckpoints, async (tx) => {
       const value = await waitInTransaction(tx, later(50, 7));
-      await tx.table('checkpoints').put({ name: 'waited', position: value, version: 1 });
+      await tx.table('ledgerCheckpoints').put({ position: value, at: '', accounts: [] });
     });
 
-    expect(await db.checkpoints.get('waited')).toMatchObject({ position: 7 });
+    expect(await db.ledgerCheckpoints.get(7)).toMatchObject({ position: 7 });
   });
 
   it('ends the wait with the failure when the transaction fails meanwhile, instead of waiting forever', async () => {
     const { db } = await ledgers.open();
 
-    const outcome = db.transaction('rw', db.checkpoints, async (tx) => {
-      await tx.table('checkpoints').put({ name: 'never', position: 1, version: 1 });
+    const outcome = db.transaction('rw', db.ledgerCheckpoints, async (tx) => {
+      await tx.table('ledgerCheckpoints').put({ position: 1, at: '', accounts: [] });
       setTimeout(() => tx.abort(), 10);
       // The work ends after the abort: its outcome can no longer be handed over through the transaction.
       await waitInTransaction(tx, later(200, 'too late'));
@@ -29,6 +29,6 @@ describe('waiting for outside work inside a transaction', () => {
     });
 
     await expect(outcome).rejects.toThrow(/abort/i);
-    expect(await db.checkpoints.get('never')).toBeUndefined();
+    expect(await db.ledgerCheckpoints.get(1)).toBeUndefined();
   }, 5_000);
 });

@@ -101,8 +101,7 @@ function patchWrites(patched: (original: Record<'add' | 'put', StoreWrite>, meth
 
 /**
  * Makes IndexedDB itself refuse writes: `add` or `put` on `store` throws
- * `failure()` for every record `match` picks, whether Dexie or the ledger's own
- * transaction (writeDirect) makes the request. Returns the disarm.
+ * `failure()` for every record `match` picks, below Dexie. Returns the disarm.
  */
 export function failWrite(
   store: string,

@@ -1,5 +1,5 @@
 import { LedgerError } from '../../domain/errors';
-import { storageFailure } from '../../store/event-store';
+import { storageFailure } from '../../app/service';
 
 /**
  * The one place where an error becomes words on the screen. Ledger errors

@@ -1,11 +1,11 @@
-import { liveQuery } from 'dexie';
 import { untrack } from 'svelte';
+import { watch } from '../../app/watch';
 import { handleError } from './handle-error';
 
 /**
- * A Dexie liveQuery as reactive state. `key` is read inside an effect, so the
- * query re-subscribes when the state it depends on changes; Dexie re-runs it
- * whenever any tab writes to what it read. Create it during component setup.
+ * A watched query (see watch) as reactive state. `key` is read inside an effect, so the query re-subscribes
+ * when the state it depends on changes, and it runs again whenever any tab writes to what it read. Create
+ * it during component setup.
  */
 export class Live<T, K = void> {
   #value = $state.raw<T | undefined>(undefined);
@@ -16,10 +16,10 @@ export class Live<T, K = void> {
     $effect(() => {
       const current = key();
       let active = true;
-      // Only `key` decides when to re-subscribe; what the query reads is Dexie's to watch, not Svelte's.
-      const subscription = untrack(() => {
+      // Only `key` decides when to re-subscribe; what the query reads is watch's to follow, not Svelte's.
+      const stop = untrack(() => {
         this.#loading = true;
-        return liveQuery(() => query(current)).subscribe({
+        return watch(() => query(current), {
           next: (value) => {
             if (!active) return;
             this.#value = value;
@@ -35,7 +35,7 @@ export class Live<T, K = void> {
       });
       return () => {
         active = false;
-        subscription.unsubscribe();
+        stop();
       };
     });
   }

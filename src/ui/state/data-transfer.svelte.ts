@@ -1,5 +1,4 @@
 import type { ImportProgress, ImportResult } from '../../app/import';
-import { logHead } from '../../app/log-head';
 import type { LedgerService } from '../../app/service';
 import { LedgerError } from '../../domain/errors';
 import { dateStamp, downloadBlob } from '../lib/download';
@@ -83,7 +82,7 @@ export class LedgerImport {
   async start(): Promise<void> {
     if (!this.#file || this.busy) return;
     try {
-      const { position } = await logHead(this.#service.db);
+      const { position } = await this.#service.logHead();
       if (position > 0) this.#status = { kind: 'confirm', existingEvents: position };
       else await this.#run('empty-only');
     } catch (error) {

@@ -1,8 +1,7 @@
 import { untrack } from 'svelte';
-import { logHead } from '../../app/log-head';
 import type { LedgerService } from '../../app/service';
 import type { LedgerAtPoint } from '../../app/temporal';
-import type { LogMeta } from '../../store/db';
+import type { LogMeta } from '../../app/service';
 import { toLocalInput } from '../lib/format';
 import { handleError } from '../lib/handle-error';
 import { LatestOnly } from '../lib/latest';
@@ -24,7 +23,7 @@ export class LedgerTimeline {
     this.#service = service;
     this.#head = new Live(
       () => undefined,
-      () => logHead(service.db),
+      () => service.logHead(),
     );
     this.#runner = new LatestOnly((position) => this.#load(position));
     $effect(() => {

@@ -1,0 +1,24 @@
+import type { Transaction } from 'dexie';
+import { CommandBuckets } from './command-index';
+import { parseEventText } from './event-text';
+import type { CommitRecord, LogMeta } from './records';
+
+/**
+ * Brings a database that an unreleased build left (schema 1-8) to schema 9: every event stays as it is, and
+ * what is derived from them is built anew. The imported command index is rebuilt here from the events;
+ * the read models are cleared, and the head no longer says they are current, so the next open rebuilds them.
+ */
+export async function migrateToSchema9(tx: Transaction): Promise<void> {
+  const commits = tx.table<CommitRecord & { fold?: unknown }, [string, number]>('commits');
+  const commands = new CommandBuckets();
+  // An appended record names its command; any other (an import's) has its commands in the buckets.
+  await commits.toCollection().modify((record) => {
+    delete record.fold;
+    if (record.commandId !== undefined) return;
+    record.events.forEach((text, i) => commands.add(parseEventText(text).metadata.commandId, record.streamId, record.version + i));
+  });
+  await Promise.all(['commandBuckets', 'accounts', 'history', 'ledgerCheckpoints', 'folds'].map((name) => tx.table(name).clear()));
+  for (const batch of commands.batches(16)) await tx.table('commandBuckets').bulkAdd(batch);
+  const head = await tx.table<LogMeta & Record<string, unknown>, string>('meta').get('log');
+  if (head) await tx.table('meta').put({ key: 'log', position: head.position, lastAt: head.lastAt, ...(head.importMark !== undefined && { importMark: head.importMark }) });
+}
