@@ -39,11 +39,10 @@ async function openAccounts(ledger: Ledger): Promise<string[]> {
   return (await new LedgerQueries(ledger.db).listAccounts({ limit: 1000 })).rows.filter((r) => r.status === 'open').map((r) => r.accountId);
 }
 
-async function depositLatencies(ledger: Ledger, accounts: readonly string[], count: number, mode: 'cold' | 'prefetched' | 'warm'): Promise<number[]> {
+async function depositLatencies(ledger: Ledger, accounts: readonly string[], count: number, mode: 'random' | 'same'): Promise<number[]> {
   const latencies: number[] = [];
   for (let i = 0; i < count; i++) {
-    const accountId = accounts[mode === 'warm' ? 0 : randomInt(accounts.length)]!;
-    if (mode === 'prefetched') await ledger.prefetch(accountId);
+    const accountId = accounts[mode === 'same' ? 0 : randomInt(accounts.length)]!;
     const { ms } = await timed(() => ledger.execute({ type: 'Deposit', commandId: `bench-${Date.now()}-${i}`, data: { accountId, amount: '1.00' } }));
     latencies.push(ms);
   }
@@ -133,17 +132,14 @@ const bench = {
     });
   },
 
-  /**
-   * Deposits: to a random account each time, never touched by this tab ('cold'), after prefetching it as the
-   * app does when the account's page opens ('prefetched', not timed), or all to one account ('warm').
-   */
-  async deposits(name: string, count: number, mode: 'cold' | 'prefetched' | 'warm' = 'cold') {
+  /** Deposits: to a random account each time, or all to one account ('same'). */
+  async deposits(name: string, count: number, mode: 'random' | 'same' = 'random') {
     return percentiles(await withLedger(name, async (ledger) => depositLatencies(ledger, await openAccounts(ledger), count, mode)));
   },
 
   /**
-   * Prefetched deposits and the same requests made with plain IndexedDB (rawLedgerDeposits), `chunks` turns
-   * each, so that neither meets the database's background work more than the other.
+   * Deposits to random accounts and the same requests made with plain IndexedDB (rawLedgerDeposits), `chunks`
+   * turns each, so that neither meets the database's background work more than the other.
    */
   async depositsBesideOwnRequests(name: string, count: number, chunks: number) {
     return withLedger(name, async (ledger) => {
@@ -151,10 +147,10 @@ const bench = {
       const ledgerLatencies: number[] = [];
       const ownLatencies: number[] = [];
       for (let chunk = 0; chunk < chunks; chunk++) {
-        ledgerLatencies.push(...(await depositLatencies(ledger, accounts, count / chunks, 'prefetched')));
+        ledgerLatencies.push(...(await depositLatencies(ledger, accounts, count / chunks, 'random')));
         ownLatencies.push(...(await rawLedgerDeposits(name, count / chunks, accounts)));
       }
-      return { prefetched: percentiles(ledgerLatencies), ownRequests: percentiles(ownLatencies) };
+      return { deposit: percentiles(ledgerLatencies), ownRequests: percentiles(ownLatencies) };
     });
   },
 

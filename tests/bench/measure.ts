@@ -124,14 +124,14 @@ export async function rawDeposits(count: number, streams = 1000): Promise<number
 }
 
 /**
- * The floor for the ledger's own deposit: plain IndexedDB making the requests a
- * planned deposit makes (read the log's head; add a one-event commit record,
+ * The floor for the ledger's own deposit: plain IndexedDB making the writes a
+ * deposit makes (read the log's head; add a one-event commit record,
  * put the head, put the account's row; and, on the ledger's schedule, a
  * snapshot at every `snapshotEvery`-th version and a history page at every
  * `pageEvery`-th movement) with records of the same shape, on the ledger's own
  * database, its stores and indexes, with the same relaxed durability. What each
- * deposit needs is read before its timing starts, as a prefetched account has
- * it. Its records are copies, not a valid ledger: once timed they are deleted,
+ * deposit needs is read before its timing starts (the ledger reads it inside its
+ * transaction, so the difference is the cost of those reads and of Dexie). Its records are copies, not a valid ledger: once timed they are deleted,
  * and the head and rows it changed are put back.
  */
 export async function rawLedgerDeposits(

@@ -1,16 +1,17 @@
 #!/usr/bin/env node
-// `node tests/bench/cpu-profile.mjs <phase> [events] [accounts]`: the top functions of one benchmark phase by
+// `node tests/bench/probes/cpu-profile.mjs <phase> [events] [accounts]`: the top functions of one benchmark phase by
 // self time and by inclusive time, from Chromium's own CPU profiler. For finding where time goes; the figures
 // come from `npm run bench`. The phase `importOnThread` is the import run on the page's thread, where the
 // profiler sees it (the app's import runs in a Worker).
 import { build, preview } from 'vite';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { launchOnDisk } from './on-disk.mjs';
+import { launchOnDisk } from '../on-disk.mjs';
 
-const here = dirname(fileURLToPath(import.meta.url));
+// The benchmark page (tests/bench/index.html) is the build's root; its output goes where run.mjs puts it.
+const bench = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const [phase = 'importLog', events = '100000', accounts = '100'] = process.argv.slice(2);
-const config = { root: here, configFile: false, logLevel: 'error', build: { outDir: join(resolve(here, '../..'), 'test-results', 'bench-dist'), emptyOutDir: true, target: 'es2022', minify: false } };
+const config = { root: bench, configFile: false, logLevel: 'error', build: { outDir: join(resolve(bench, '../..'), 'test-results', 'bench-dist'), emptyOutDir: true, target: 'es2022', minify: false } };
 await build(config);
 const server = await preview({ ...config, preview: { port: 0, host: '127.0.0.1' } });
 const browser = await launchOnDisk();

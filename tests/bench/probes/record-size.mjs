@@ -1,12 +1,12 @@
 #!/usr/bin/env node
-// `node tests/bench/record-size.mjs [events] [lines per record…]`: what one IndexedDB transaction costs in
+// `node tests/bench/probes/record-size.mjs [events] [lines per record…]`: what one IndexedDB transaction costs in
 // this Chromium when the same event lines are grouped into records of different sizes, and, for comparison,
 // 1,000 records of one string just under and just over 64 KiB. Each case runs in a fresh browser (a
 // database's background work would otherwise leak into the next case) and reports the wall time to the
 // transaction's complete event and the CPU the browser process (where IndexedDB's backend runs) spent.
 import { createServer } from 'node:http';
-import { launchOnDisk } from './on-disk.mjs';
-import { processTimes } from './proc-cpu.mjs';
+import { launchOnDisk } from '../on-disk.mjs';
+import { processTimes } from '../proc-cpu.mjs';
 
 const [events = '1000000', ...sizes] = process.argv.slice(2);
 const cases = [...(sizes.length ? sizes : ['128', '256', '1024', '2048']).map((n) => ({ lines: Number(n) })), { chars: 60_000 }, { chars: 66_000 }];

@@ -1,16 +1,17 @@
 #!/usr/bin/env node
-// `node tests/bench/thread-cpu.mjs [events] [accounts]`: the CPU each Chromium thread spends on one import, read
-// from /proc (Linux only), to see which of the page, the checker Worker and the browser's IndexedDB backend
+// `node tests/bench/probes/thread-cpu.mjs [events] [accounts]`: the CPU each Chromium thread spends on one import, read
+// from /proc (Linux only), to see which of the page, the import Worker and the browser's IndexedDB backend
 // bounds it. The figures that count come from `npm run bench`.
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build, preview } from 'vite';
-import { launchOnDisk } from './on-disk.mjs';
-import { threadTimes } from './proc-cpu.mjs';
+import { launchOnDisk } from '../on-disk.mjs';
+import { threadTimes } from '../proc-cpu.mjs';
 
-const here = dirname(fileURLToPath(import.meta.url));
+// The benchmark page (tests/bench/index.html) is the build's root; its output goes where run.mjs puts it.
+const bench = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const [events = '1000000', accounts = '1000'] = process.argv.slice(2);
-const config = { root: here, configFile: false, logLevel: 'error', build: { outDir: join(resolve(here, '../..'), 'test-results', 'bench-dist'), emptyOutDir: true, target: 'es2022' } };
+const config = { root: bench, configFile: false, logLevel: 'error', build: { outDir: join(resolve(bench, '../..'), 'test-results', 'bench-dist'), emptyOutDir: true, target: 'es2022' } };
 await build(config);
 const server = await preview({ ...config, preview: { port: 0, host: '127.0.0.1' } });
 const browser = await launchOnDisk({ args: ['--js-flags=--max-old-space-size=8192'] });
