@@ -1,6 +1,6 @@
 import type { LedgerDb } from './db';
 import type { CommandBucket, CommandRef } from './records';
-import { fromColumn, toColumn } from './text-column';
+import { fromColumn, rowsHolding, toColumn } from './text-column';
 
 /** A bucket as it is filled, its columns still arrays. */
 type OpenBucket = Omit<CommandBucket, 'ids' | 'streams'> & { ids: string[]; streams: string[] };
@@ -99,10 +99,9 @@ export async function findImportedCommand(db: LedgerDb, commandId: string): Prom
   // The group holding bucket n is the last one starting at or before it, if it reaches that far.
   const bucket = await db.commandBuckets.where('bucket').belowOrEqual(n).last();
   if (!bucket || n >= bucket.bucket + bucket.span) return null;
-  const refs: CommandRef[] = [];
+  // Nearly every id looked up is new: searching the column as one string spares splitting it into thousands.
+  const rows = rowsHolding(bucket.ids, commandId);
+  if (rows.length === 0) return null;
   const streams = fromColumn(bucket.streams);
-  fromColumn(bucket.ids).forEach((id, i) => {
-    if (id === commandId) refs.push([streams[i]!, bucket.firstVersions[i]!, bucket.lastVersions[i]!]);
-  });
-  return refs.length ? refs : null;
+  return rows.map((i): CommandRef => [streams[i]!, bucket.firstVersions[i]!, bucket.lastVersions[i]!]);
 }

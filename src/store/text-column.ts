@@ -16,3 +16,16 @@ export function fromColumn(column: TextColumn): string[] {
   values.pop();
   return values;
 }
+
+/** The rows of a column that hold exactly `value`. */
+export function rowsHolding(column: TextColumn, value: string): number[] {
+  const rows: number[] = [];
+  const needle = `${value}\n`;
+  for (let at = column.indexOf(needle); at !== -1; at = column.indexOf(needle, at + 1)) {
+    if (at > 0 && column[at - 1] !== '\n') continue;
+    let row = 0;
+    for (let i = column.indexOf('\n'); i !== -1 && i < at; i = column.indexOf('\n', i + 1)) row++;
+    rows.push(row);
+  }
+  return rows;
+}
