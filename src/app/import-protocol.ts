@@ -1,5 +1,5 @@
 import type { ImportErrorParts } from './import-check';
-import type { ImportProgress, ImportResult } from './import-writer';
+import type { ImportProgress, ImportResult } from './import-here';
 
 /** The database the import Worker opens: the page's own, by name. */
 export interface ImportDatabase {

@@ -47,7 +47,7 @@ function notJson(error: unknown): ImportError {
 /** What `EventReader.next()` answers while a file's next bytes are still on their way. */
 export const NEED_MORE = Symbol('need more');
 
-// Each read is a round trip to the browser's blob store: 16 MB reads cost half the time of 4 MB ones.
+// Each read is a round trip to the browser's blob store, so reads are large.
 const BLOB_CHUNK = 16 * 2 ** 20;
 
 /**

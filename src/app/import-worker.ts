@@ -5,7 +5,7 @@ import { ImportError, LedgerError } from '../domain/errors';
 import { LedgerDb } from '../store/db';
 import { importErrorParts } from './import-check';
 import type { FromImporter, ToImporter } from './import-protocol';
-import { importHere } from './import-writer';
+import { importHere } from './import-here';
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
 const send = (message: FromImporter) => scope.postMessage(message);

@@ -1,97 +1,46 @@
-import { ImportError } from '../domain/errors';
 import type { ProjectionBuilder } from '../projections/fold';
 import { Projector, fullBuilder } from '../projections/projector';
-import { waitInTransaction, type CommitRecord, type LedgerDb } from '../store/db';
+import type { CommitRecord, LedgerDb } from '../store/db';
 import { CommandBuckets } from '../store/command-index';
 import type { FoldSegment } from '../store/records';
-import { storageFailure } from '../store/event-store';
-import { DEFAULT_SNAPSHOT_EVERY } from '../store/snapshot-state';
 import { SnapshotPacks } from '../store/snapshots';
-import { SliceChecker, type CheckedSlice } from './import-check';
-import { NotLineLayout } from './import-source';
-
-export type ImportPhase = 'reading' | 'writing' | 'done';
-
-export type CheckPlace = 'worker' | 'thread';
-
-export interface ImportProgress {
-  phase: ImportPhase;
-  /** Events checked and written so far. */
-  done: number;
-  /** Events the file says it holds, when it says so. */
-  total: number | null;
-}
-
-export interface ImportOptions {
-  /** 'empty-only' (default) refuses a ledger that has events; 'replace' swaps the whole ledger in the same transaction. */
-  mode?: 'empty-only' | 'replace';
-  onProgress?: (progress: ImportProgress) => void;
-  signal?: AbortSignal;
-  snapshotEvery?: number;
-  /** Where the file is read, checked and written: a Worker wherever there is one, unless this says otherwise. */
-  checkIn?: CheckPlace;
-  /** Event text the writer holds before it writes records early (default HELD_BYTES; tests pass a small one). */
-  heldBytes?: number;
-  /**
-   * The write mark the import leaves in the log's head (default: a fresh one). importLedger chooses it, so that
-   * it can tell from the head whether an import it had to stop had committed already.
-   */
-  mark?: string;
-}
-
-export interface ImportResult {
-  events: number;
-  accounts: number;
-}
+import type { CheckedSlice } from './import-check';
 
 /**
- * Text an import record closes at. Chromium stores a value of up to 64 KiB in
- * its LevelDB log as it is; a larger one it first compresses (Snappy), and
- * only a value still over 64 KiB after that goes to a file of its own. In a
- * large transaction LevelDB's cost grows with the bytes it is given (1M events
- * of ~230 B: as 256-event records, 31 s; as 1,024-event records, 2.4 s; see
- * README "Speed"), and export lines compress 3-6×, so a 96 KiB record goes in
- * as ~20-30 KB. So an import writes no small record it can avoid: a stream's
- * short last record joins the full one before it (see finish). A record large
- * enough to reach a file of its own would be cheaper still, but a stream of a
- * 1,000-account, 1M-event log holds ~262 KB of text in all, which compresses
- * below 64 KiB. A stream's events after its last snapshot used to go into a
- * short record of their own, so that a load read less; those 1,000 small
- * records took a 1M-event import 2-3 s more, and reading a 100-170 KiB record
- * costs a load ~0.2 ms more.
+ * Text an import record closes at. Chromium compresses a value over 64 KiB before it writes it, and in a
+ * large transaction its cost grows with the bytes written, so an import writes no small record it can
+ * avoid: a stream's short last record joins the full one before it (see finish, and docs/architecture.md).
  */
 export const IMPORT_RECORD_BYTES = 96 * 1024;
 /**
  * Text the records still held may hold together (growing ones, and each stream's last closed one, kept back
  * until the growing one is large enough to stand alone): over this, those already compressed close early,
- * then the largest others, and kept-back ones are written as they are. 1,000 streams growing evenly hold up
- * to 1,000 × (96 + 72) KiB.
+ * then the largest others, and kept-back ones are written as they are.
  */
 const HELD_BYTES = 192 * 2 ** 20;
 /** Text over which a record is surely compressed (64 KiB, with room for the rest of the record). */
 const COMPRESSED_BYTES = 72 * 1024;
 /**
- * Closed records waiting to be written, as a share of the held text (32 MB by default); over this, the
- * import writes them a task's worth at a time before it takes the next slice. Streams that grow evenly
- * fill their records at about the same time: 1,000 accounts close ~96 MB of records within a few slices,
- * and writing that in one task stalled the page for 650 ms.
+ * Closed records waiting to be written, as a share of the held text; over this, the import writes them a
+ * task's worth at a time before it takes the next slice. Streams that grow evenly fill their records at about
+ * the same time, and writing them all in one task would stall the page.
  */
 const BACKLOG_SHARE = 1 / 6;
-/** Text written per task, as a share of the held text (4 MB by default), so that the page keeps responding. */
+/** Text written per task, as a share of the held text, so that the page keeps responding. */
 const TASK_SHARE = 1 / 48;
 
 /** The most record text one write of an import carries, beyond a single record (which is written whole). */
 export function importTaskBytes(heldBytes = HELD_BYTES): number {
   return heldBytes * TASK_SHARE;
 }
-/** Snapshot packs (a few KB each) and command-bucket groups (~200 KB) written per request at the end of an import. */
+/** Snapshot packs (small) and command-bucket groups (large) written per request at the end of an import. */
 const PACK_BATCH = 64;
 const GROUP_BATCH = 4;
 
 type OpenRecord = CommitRecord & { bytes: number };
 
-/** Turns checked slices into commit records, snapshots and read models. */
-class ImportWriter {
+/** Turns checked slices into commit records, snapshots and read models, inside the import's transaction. */
+export class ImportWriter {
   /** Each stream's growing record. */
   private readonly open = new Map<string, OpenRecord>();
   /**
@@ -244,92 +193,5 @@ class ImportWriter {
     for (const batch of this.commands.batches(GROUP_BATCH)) await this.db.commandBuckets.bulkAdd(batch);
     await this.db.meta.put({ key: 'log', position: end.position, lastAt: end.lastAt, importMark: end.mark });
     await this.projector.writeBuild(this.builder, { position: end.position, folded: end.position });
-  }
-}
-
-/** A fresh write mark for an import to leave in the log's head (and to name its command filter by). */
-export const newImportMark = () => `#import-${crypto.randomUUID()}`;
-
-export const cancelled = () => new ImportError('IMPORT_CANCELLED', 'The import was cancelled; the ledger is unchanged.');
-
-/** Rejects with IMPORT_CANCELLED once the signal aborts (at once when it already has). */
-function cancelledBy(signal: AbortSignal): Promise<never> {
-  const rejected = new Promise<never>((_, reject) => {
-    if (signal.aborted) reject(cancelled());
-    else signal.addEventListener('abort', () => reject(cancelled()), { once: true });
-  });
-  rejected.catch(() => undefined);
-  return rejected;
-}
-
-async function run(database: LedgerDb, source: string | Blob, options: ImportOptions, whole: boolean): Promise<ImportResult> {
-  const { onProgress, signal } = options;
-  // Tables bound to the transaction: the slices' writes overlap the checking of the next slice, and must not
-  // depend on Dexie's zone surviving that.
-  return database.transaction('rw', database.writeTables, async (tx) => {
-    const db = database.bound(tx);
-    const meta = await db.meta.get('log');
-    if (meta && meta.position > 0) {
-      if (options.mode !== 'replace') {
-        throw new ImportError(
-          'IMPORT_NOT_EMPTY',
-          `This ledger already holds ${meta.position} events. Import only into an empty ledger, or choose to replace it.`,
-        );
-      }
-      await Promise.all(db.writeTables.map((table) => table.clear()));
-    }
-    // Every wait for the file's next bytes also ends at a cancel.
-    const cancel = signal && cancelledBy(signal);
-    const wait = <T>(promise: Promise<T>) => waitInTransaction(tx, cancel ? Promise.race([promise, cancel]) : promise);
-    const checker = new SliceChecker(source, whole, options.snapshotEvery ?? DEFAULT_SNAPSHOT_EVERY);
-    const { total } = await checker.readHeader(wait);
-    const writer = new ImportWriter(db, options.heldBytes);
-    let flushing: Promise<void> = Promise.resolve();
-    for (let slice = await checker.readSlice(wait); slice !== null; slice = await checker.readSlice(wait)) {
-      if (signal?.aborted) throw cancelled();
-      writer.add(slice);
-      // IndexedDB writes a slice while the next one is checked: one flush in flight at a time.
-      await flushing;
-      while (writer.backlogged) await writer.flush();
-      flushing = writer.flush();
-      // Awaited at the next slice; if the file turns out bad first, the transaction's abort reports the outcome.
-      flushing.catch(() => undefined);
-      onProgress?.({ phase: 'reading', done: slice.segment.start + slice.segment.versions.length - 1, total });
-    }
-    await flushing;
-    if (signal?.aborted) throw cancelled();
-    const { events, accounts, lastAt } = checker.summary();
-    onProgress?.({ phase: 'writing', done: events, total });
-    await writer.finish({ position: events, lastAt, mark: options.mark ?? newImportMark() });
-    return { events, accounts };
-  });
-}
-
-/**
- * Imports a whole-ledger export on this thread, in ONE transaction: every
- * event is checked, and the rules replayed, as it is read; the first bad
- * event throws, which aborts the transaction, so nothing of a bad file is
- * ever committed and the ledger is exactly as it was. The file is read a
- * slice at a time, so memory stays bounded. (importLedger runs this in a
- * Worker wherever there is one.)
- */
-export async function importHere(db: LedgerDb, source: string | Blob, options: ImportOptions = {}): Promise<ImportResult> {
-  options.onProgress?.({ phase: 'reading', done: 0, total: null });
-  try {
-    const result = await runAnyLayout(db, source, options);
-    options.onProgress?.({ phase: 'done', done: result.events, total: result.events });
-    return result;
-  } catch (error) {
-    throw storageFailure(error);
-  }
-}
-
-/** Streams a file laid out one event per line; any other valid layout is parsed whole. */
-async function runAnyLayout(db: LedgerDb, source: string | Blob, options: ImportOptions): Promise<ImportResult> {
-  try {
-    return await run(db, source, options, false);
-  } catch (error) {
-    if (!(error instanceof NotLineLayout)) throw error;
-    return run(db, source, options, true);
   }
 }

@@ -2,10 +2,10 @@ import { StorageError, assertNever, type ErrorCode } from '../domain/errors';
 import type { LedgerDb } from '../store/db';
 import { importErrorFrom } from './import-check';
 import type { FailureParts, FromImporter, ToImporter } from './import-protocol';
-import { cancelled, importHere, newImportMark, type ImportOptions, type ImportResult } from './import-writer';
+import { cancelled, importHere, newImportMark, type ImportOptions, type ImportResult } from './import-here';
 
 export { IMPORT_RECORD_BYTES, importTaskBytes } from './import-writer';
-export type { CheckPlace, ImportOptions, ImportPhase, ImportProgress, ImportResult } from './import-writer';
+export type { CheckPlace, ImportOptions, ImportPhase, ImportProgress, ImportResult } from './import-here';
 
 /** The import's Worker could not start (its script did not load): the same file can still be imported here. */
 class WorkerUnavailable extends Error {}

@@ -46,7 +46,10 @@ interface CommandWrites extends BuiltAppend {
   snapshots: SnapshotRecord[];
 }
 
-/** Record keys read from a stream's end with its snapshot: enough to find where the tail starts when snapshots are on. */
+/**
+ * Record keys read from a stream's end beside its snapshot, so the tail after the snapshot is one more read
+ * instead of a search (a round less on every command's load).
+ */
 const TAIL_RECORDS = 100;
 
 /** An account as a snapshot (or, with none, the empty state) and the events after it leave it. */
@@ -112,10 +115,9 @@ export class Ledger {
     return this.db.transaction('r', [this.db.commits, this.db.snapshots], (tx) => this.load(this.bind(tx), accountId, maxVersion));
   }
 
+  /** An account as its newest usable snapshot at or before `maxVersion` and the events after it leave it. */
   private async load(t: BoundStores, accountId: string, maxVersion = Number.MAX_SAFE_INTEGER): Promise<LoadedAccount> {
     if (maxVersion === Number.MAX_SAFE_INTEGER) {
-      // The common case: the snapshot and where the stream's newest records start are read together,
-      // so the tail is one more read instead of a search.
       const [snapshot, starts] = await Promise.all([
         t.snapshots.latest(accountId),
         t.store.newestRecordVersions(accountId, TAIL_RECORDS),

@@ -14,18 +14,8 @@ const SEGMENT_PAGE = 4;
 /** Raise when a fold changes: stored read models of another version are rebuilt on open. */
 export const PROJECTION_VERSION = 5;
 
-export function checkpointAccount(row: AccountRow): CheckpointAccount {
+function checkpointAccount(row: AccountRow): CheckpointAccount {
   return [row.accountId, row.ownerName, row.currency, row.status, row.balance, row.version];
-}
-
-/**
- * The account rows and new history pages that freshly appended events leave, from the rows before them
- * (one for every stream in `events`; an account the events open has none). No I/O: the caller writes them.
- */
-export function projectInline(events: readonly RecordedEvent[], before: readonly (AccountRow | undefined)[]): { rows: AccountRow[]; pages: HistoryPage[] } {
-  const builder = new ProjectionBuilder(before.filter((r): r is AccountRow => r !== undefined));
-  for (const event of events) builder.apply(event);
-  return { rows: builder.rows(), pages: builder.pages };
 }
 
 /** Keeps the read models in step with the log. Runs inside the caller's transaction. */
@@ -46,7 +36,10 @@ export class Projector {
     if (!first || !last) return [];
     const ids = [...new Set(events.map((e) => e.streamId))];
     // The caller may have the rows already (they must cover every stream in `events`).
-    const { rows, pages } = projectInline(events, await (read ?? this.db.accounts.bulkGet(ids)));
+    const before = await (read ?? this.db.accounts.bulkGet(ids));
+    const builder = new ProjectionBuilder(before.filter((row): row is AccountRow => row !== undefined));
+    for (const event of events) builder.apply(event);
+    const [rows, pages] = [builder.rows(), builder.pages];
     const writes: Promise<unknown>[] = [this.db.accounts.bulkPut(rows)];
     if (pages.length > 0) writes.push(this.db.history.bulkPut(pages));
     // One ledger checkpoint each time the log passes a multiple of timelineEvery: rare, so reading every row is fine.

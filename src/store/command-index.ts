@@ -3,14 +3,21 @@ import type { CommandBucket, CommandRef } from './records';
 import { fromColumn, rowsHolding, toColumn } from './text-column';
 
 /** A bucket as it is filled, its columns still arrays. */
-type OpenBucket = Omit<CommandBucket, 'ids' | 'streams'> & { ids: string[]; streams: string[] };
+interface OpenBucket {
+  bucket: number;
+  ids: string[];
+  streams: string[];
+  firstVersions: number[];
+  lastVersions: number[];
+}
 
 export const COMMAND_BUCKETS = 1024;
 /**
- * Rows a stored group holds at least, where the import has enough: a row is ~30 B, so a group is over
- * 100 KB, which Chromium stores far more cheaply than many values under 64 KiB (see docs/architecture.md).
+ * Rows a stored group holds at least, where the import has enough: enough that Chromium compresses the
+ * record (over 64 KiB, far cheaper in a large transaction: docs/architecture.md), few enough that the one
+ * group a command's lookup reads stays small.
  */
-const GROUP_ROWS = 4096;
+const GROUP_ROWS = 1024;
 
 /** Buckets per stored group for an import of `rows` rows: a power of two, so groups tile the buckets. */
 export function groupSpan(rows: number): number {
@@ -43,7 +50,7 @@ export class CommandBuckets {
     }
     const n = bucketOf(commandId);
     let bucket = this.buckets.get(n);
-    if (!bucket) this.buckets.set(n, (bucket = { bucket: n, span: 1, ids: [], streams: [], firstVersions: [], lastVersions: [] }));
+    if (!bucket) this.buckets.set(n, (bucket = { bucket: n, ids: [], streams: [], firstVersions: [], lastVersions: [] }));
     bucket.ids.push(commandId);
     bucket.streams.push(streamId);
     bucket.firstVersions.push(version);
@@ -79,8 +86,8 @@ export class CommandBuckets {
           span,
           ids: toColumn(ids),
           streams: toColumn(group.flatMap((bucket) => bucket.streams)),
-          firstVersions: group.flatMap((bucket) => bucket.firstVersions),
-          lastVersions: group.flatMap((bucket) => bucket.lastVersions),
+          firstVersions: toColumn(group.flatMap((bucket) => bucket.firstVersions).map(String)),
+          lastVersions: toColumn(group.flatMap((bucket) => bucket.lastVersions).map(String)),
         };
       });
     }
@@ -102,6 +109,6 @@ export async function findImportedCommand(db: LedgerDb, commandId: string): Prom
   // Nearly every id looked up is new: searching the column as one string spares splitting it into thousands.
   const rows = rowsHolding(bucket.ids, commandId);
   if (rows.length === 0) return null;
-  const streams = fromColumn(bucket.streams);
-  return rows.map((i): CommandRef => [streams[i]!, bucket.firstVersions[i]!, bucket.lastVersions[i]!]);
+  const [streams, firsts, lasts] = [bucket.streams, bucket.firstVersions, bucket.lastVersions].map(fromColumn) as [string[], string[], string[]];
+  return rows.map((i): CommandRef => [streams[i]!, Number(firsts[i]), Number(lasts[i])]);
 }

@@ -56,7 +56,7 @@ function toStored(recorded: RecordedEvent): StoredEvent {
 }
 
 /** Groups a stream's consecutive events into one record. */
-export function toCommitRecord(streamId: string, events: RecordedEvent[]): CommitRecord {
+function toCommitRecord(streamId: string, events: RecordedEvent[]): CommitRecord {
   const first = events[0];
   const last = events[events.length - 1];
   if (!first || !last) throw new Error('A commit needs at least one event.');

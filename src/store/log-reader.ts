@@ -10,7 +10,7 @@ export interface LoggedText {
   index: number;
 }
 
-/** Records read per query: an import's records hold 96 KiB of text (a stream's last one up to ~168 KiB), so 128 are 12-21 MB. */
+/** Records read per query: an import's records are large, so a page of them is some megabytes. */
 const PAGE = 128;
 
 interface Open {

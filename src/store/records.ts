@@ -51,8 +51,9 @@ export interface CommandBucket {
   span: number;
   ids: TextColumn;
   streams: TextColumn;
-  firstVersions: number[];
-  lastVersions: number[];
+  /** Versions as text too: a lookup reads the whole group, and strings are far cheaper to read than numbers one by one. */
+  firstVersions: TextColumn;
+  lastVersions: TextColumn;
 }
 
 /** The log's head: one record, rewritten by every append. */

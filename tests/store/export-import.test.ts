@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { exportLedger } from '../../src/app/export';
 import type { ToImporter } from '../../src/app/import-protocol';
-import { importHere } from '../../src/app/import-writer';
+import { importHere } from '../../src/app/import-here';
 import { LedgerDb } from '../../src/store/db';
 import { importLedger, type CheckPlace, type ImportProgress } from '../../src/app/import';
 import type { Ledger } from '../../src/app/ledger';
