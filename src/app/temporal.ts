@@ -1,5 +1,5 @@
 import { replay } from '../domain/account';
-import { LedgerTimeline, type LedgerAtPoint } from '../projections/timeline';
+import { ledgerAt, type LedgerAtPoint } from '../projections/timeline';
 import type { Ledger, LoadedAccount } from './ledger';
 
 export type { AccountAtPoint, LedgerAtPoint } from '../projections/timeline';
@@ -32,10 +32,10 @@ export class TimeTravel {
   }
 
   ledgerAtPosition(position: number): Promise<LedgerAtPoint> {
-    return LedgerTimeline.at(this.ledger.db, { position: Math.max(0, Math.floor(position)) });
+    return ledgerAt(this.ledger.db, { position: Math.max(0, Math.floor(position)) });
   }
 
   ledgerAtTime(at: Date | string): Promise<LedgerAtPoint> {
-    return LedgerTimeline.at(this.ledger.db, { at: toInstant(at) });
+    return ledgerAt(this.ledger.db, { at: toInstant(at) });
   }
 }

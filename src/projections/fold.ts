@@ -139,13 +139,16 @@ export class ProjectionBuilder {
     this.segment?.add(event, account ? balanceText(account) : '');
   }
 
-  /** Every event of a fold segment, in order (see FoldSegment); `rows`, when the caller has split them already. */
-  applySegment(segment: FoldSegment, rows = segmentRows(segment)): void {
+  /**
+   * The events of a fold segment, in order (see FoldSegment): rows `from` up to `to` (all by default);
+   * `rows`, when the caller has split them already.
+   */
+  applySegment(segment: FoldSegment, rows = segmentRows(segment), from = 0, to = rows.streamIds.length): void {
     const opened = new Map(segment.opened.map(([row, ownerName, currency]) => [row, { ownerName, currency }]));
     const closed = new Map(segment.closed);
     const { versions, kinds, start } = segment;
     const { streamIds, ats, balances } = rows;
-    for (let i = 0; i < streamIds.length; i++) {
+    for (let i = from; i < to; i++) {
       const kind = kinds[i] as Kind;
       this.step(
         { streamId: streamIds[i]!, kind, version: versions[i]!, position: start + i, at: ats[i]!, opened: opened.get(i), closedReason: closed.get(i) },
@@ -246,6 +249,11 @@ export class ProjectionBuilder {
   /** The rows this build changed (all of them after a full build), balances written out. */
   rows(): AccountRow[] {
     return [...this.touched].map((id) => this.finish(this.working.get(id)!));
+  }
+
+  /** Every account the build knows, seeded or folded, balances written out. */
+  accounts(): AccountRow[] {
+    return [...this.working.values()].map((account) => this.finish(account));
   }
 
   private finish(account: Working): AccountRow {

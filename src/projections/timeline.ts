@@ -1,11 +1,9 @@
-import { evolve, type AccountState } from '../domain/account';
-import type { RecordedEvent } from '../domain/events';
-import { Money, toAmountString } from '../domain/money';
 import type { LedgerDb } from '../store/db';
 import { EventStore } from '../store/event-store';
 import { segmentRows } from '../store/fold-segments';
 import type { FoldSegment } from '../store/records';
-import type { LedgerCheckpoint } from './rows';
+import { ProjectionBuilder } from './fold';
+import type { AccountRow, CheckpointAccount } from './rows';
 
 export interface AccountAtPoint {
   accountId: string;
@@ -24,109 +22,59 @@ export interface LedgerAtPoint {
 }
 
 /** Where a walk along the log stops: at a position, or before the first event later than a time. */
-type Limit = { position: number } | { at: string };
+export type Limit = { position: number } | { at: string };
 
-const within = (limit: Limit, position: number, at: string) =>
-  'position' in limit ? position <= limit.position : at <= limit.at;
+const within = (limit: Limit, position: number, at: string) => ('position' in limit ? position <= limit.position : at <= limit.at);
+
+/** An account as a ledger checkpoint holds it, for the fold to carry on from (the timeline shows no more of it). */
+function fromCheckpoint([accountId, ownerName, currency, status, balance, version]: CheckpointAccount): AccountRow {
+  return { accountId, ownerName, currency, status, balance, version, openedAt: '', openedPosition: 0, lastActivityAt: '', transactionCount: 0 };
+}
 
 /**
- * Replays the whole ledger to a point: the nearest ledger checkpoint at or before it, then the fold segments
- * (the log as far as an import or a rebuild wrote them), then the events appended since: about
- * db.timelineEvery steps at the most.
+ * The whole ledger at a point, through the read models' own fold: from the nearest ledger checkpoint at or
+ * before it, the fold segments (the log as far as an import or a rebuild wrote them), then the events appended
+ * since, up to the point: about db.timelineEvery events at the most, in one read-only transaction. Event times
+ * never go backwards along the log, so "up to a time" is a prefix of it.
  */
-export class LedgerTimeline {
-  private readonly states = new Map<string, AccountState>();
-  private position = 0;
-  private at: string | null = null;
-  private done = false;
-
-  constructor(private readonly db: LedgerDb) {}
-
-  static async at(db: LedgerDb, limit: Limit): Promise<LedgerAtPoint> {
-    return db.transaction('r', [db.meta, db.commits, db.ledgerCheckpoints, db.folds], () =>
-      new LedgerTimeline(db).walk(limit),
-    );
-  }
-
-  private async walk(limit: Limit): Promise<LedgerAtPoint> {
-    const store = new EventStore(this.db);
+export function ledgerAt(db: LedgerDb, limit: Limit): Promise<LedgerAtPoint> {
+  return db.transaction('r', [db.meta, db.commits, db.ledgerCheckpoints, db.folds], async () => {
     const [meta, checkpoint] = await Promise.all([
-      store.meta(),
-      'position' in limit
-        ? this.db.ledgerCheckpoints.where('position').belowOrEqual(limit.position).last()
-        : this.db.ledgerCheckpoints.where('at').belowOrEqual(limit.at).last(),
+      new EventStore(db).meta(),
+      'position' in limit ? db.ledgerCheckpoints.where('position').belowOrEqual(limit.position).last() : db.ledgerCheckpoints.where('at').belowOrEqual(limit.at).last(),
     ]);
-    if (checkpoint) this.seed(checkpoint);
-    const folded = meta.projections?.folded ?? 0;
+    const fold = new ProjectionBuilder(checkpoint?.accounts.map(fromCheckpoint) ?? []);
+    let position = checkpoint?.position ?? 0;
+    let at = checkpoint?.at ?? null;
     // The point lies before the next checkpoint (else that one would have been picked), which bounds the walk.
-    const next = (await this.db.ledgerCheckpoints.where('position').above(this.position).firstKey()) as number | undefined;
+    const next = (await db.ledgerCheckpoints.where('position').above(position).firstKey()) as number | undefined;
     const end = Math.min(meta.position, 'position' in limit ? limit.position : meta.position, next === undefined ? Infinity : next - 1);
-    if (this.position < folded && end > this.position) {
-      for (const segment of await this.segmentsHolding(Math.min(end, folded))) this.replaySegment(segment, folded, limit);
+    const folded = Math.min(meta.projections?.folded ?? 0, end);
+    for (const segment of position < folded ? await segmentsHolding(db, position + 1, folded) : []) {
+      const rows = segmentRows(segment);
+      const from = position + 1 - segment.start;
+      let to = from;
+      while (to < rows.streamIds.length && segment.start + to <= folded && within(limit, segment.start + to, rows.ats[to]!)) to++;
+      if (to === from) break;
+      fold.applySegment(segment, rows, from, to);
+      position = segment.start + to - 1;
+      at = rows.ats[to - 1]!;
     }
-    if (!this.done && end > Math.max(this.position, folded)) {
-      for (const event of await store.readAppended(Math.max(this.position, folded) + 1, end)) {
-        this.step(event.position, event.metadata.at, limit, () => this.fromEvent(event));
-      }
+    // Appended after the segments; where the segments stopped at the limit, the first of these is past it too.
+    for (const event of end > Math.max(position, folded) ? await new EventStore(db).readAppended(Math.max(position, folded) + 1, end) : []) {
+      if (!within(limit, event.position, event.metadata.at)) break;
+      fold.apply(event);
+      position = event.position;
+      at = event.metadata.at;
     }
-    return { position: this.position, at: this.at, accounts: this.summary() };
-  }
+    const accounts = fold.accounts().map(({ accountId, ownerName, currency, status, balance }) => ({ accountId, ownerName, currency, status, balance }));
+    return { position, at, accounts };
+  });
+}
 
-  private seed(checkpoint: LedgerCheckpoint): void {
-    for (const [accountId, ownerName, currency, status, balance] of checkpoint.accounts) {
-      this.states.set(accountId, { status, accountId, ownerName, currency, balance: new Money(balance) });
-    }
-    this.position = checkpoint.position;
-    this.at = checkpoint.at;
-  }
-
-  private step(position: number, at: string, limit: Limit, apply: () => void): void {
-    if (this.done || !within(limit, position, at)) {
-      this.done = true;
-      return;
-    }
-    apply();
-    this.position = position;
-    this.at = at;
-  }
-
-  /** The fold segments that hold positions after this.position, up to `to`. */
-  private async segmentsHolding(to: number): Promise<FoldSegment[]> {
-    // The segment holding the next position starts at or before it.
-    const first = ((await this.db.folds.where('start').belowOrEqual(this.position + 1).lastKey()) as number | undefined) ?? 1;
-    return this.db.folds.where('start').between(first, to, true, true).toArray();
-  }
-
-  /** The positions of a fold segment up to `reach`: each row gives the account's balance after it. */
-  private replaySegment(segment: FoldSegment, reach: number, limit: Limit): void {
-    const { streamIds, ats, balances } = segmentRows(segment);
-    const opened = new Map(segment.opened.map(([row, ownerName, currency]) => [row, { ownerName, currency }]));
-    const closed = new Set(segment.closed.map(([row]) => row));
-    for (let row = 0; row < streamIds.length && !this.done; row++) {
-      const position = segment.start + row;
-      if (position <= this.position || position > reach) continue;
-      this.step(position, ats[row]!, limit, () => {
-        const accountId = streamIds[row]!;
-        const before = this.states.get(accountId);
-        const known = before && before.status !== 'none' ? before : undefined;
-        const { ownerName, currency } = opened.get(row) ?? { ownerName: known?.ownerName ?? '', currency: known?.currency ?? 'EUR' };
-        const status = closed.has(row) ? 'closed' : 'open';
-        this.states.set(accountId, { status, accountId, ownerName, currency, balance: new Money(balances[row]!) });
-      });
-    }
-  }
-
-  private fromEvent(event: RecordedEvent): void {
-    this.states.set(event.streamId, evolve(this.states.get(event.streamId) ?? { status: 'none' }, event));
-  }
-
-  private summary(): AccountAtPoint[] {
-    const accounts: AccountAtPoint[] = [];
-    for (const state of this.states.values()) {
-      if (state.status === 'none') continue;
-      const { accountId, ownerName, currency, status } = state;
-      accounts.push({ accountId, ownerName, currency, status, balance: toAmountString(state.balance, currency) });
-    }
-    return accounts;
-  }
+/** The fold segments that hold positions `from` to `to`. */
+async function segmentsHolding(db: LedgerDb, from: number, to: number): Promise<FoldSegment[]> {
+  // The segment holding `from` starts at or before it.
+  const first = ((await db.folds.where('start').belowOrEqual(from).lastKey()) as number | undefined) ?? 1;
+  return db.folds.where('start').between(first, to, true, true).toArray();
 }
