@@ -31,8 +31,8 @@ export interface ImportOptions {
   /** Event text the writer holds before it writes records early (default HELD_BYTES; tests pass a small one). */
   heldBytes?: number;
   /**
-   * The write mark the import leaves in the log's head (default: a fresh one). importLedger chooses it, so that
-   * it can tell from the head whether an import it had to stop had committed already.
+   * The mark the import leaves in the log's head (default: a fresh one). importLedger chooses it, so that it
+   * can tell from the head whether an import it had to stop had committed already.
    */
   mark?: string;
 }

@@ -192,6 +192,6 @@ export class ImportWriter {
     for (let i = 0; i < packs.length; i += PACK_BATCH) await this.db.snapshots.bulkAdd(packs.slice(i, i + PACK_BATCH));
     for (const batch of this.commands.batches(GROUP_BATCH)) await this.db.commandBuckets.bulkAdd(batch);
     await this.db.meta.put({ key: 'log', position: end.position, lastAt: end.lastAt, importMark: end.mark });
-    await this.projector.writeBuild(this.builder, { position: end.position, folded: end.position });
+    await this.projector.writeBuild(this.builder, { position: end.position, segmentsThrough: end.position });
   }
 }

@@ -30,6 +30,7 @@ export type ErrorCode =
   | 'STORAGE_QUOTA_EXCEEDED'
   | 'STORAGE_UNAVAILABLE'
   | 'STORAGE_SCHEMA_NEWER'
+  | 'TIMELINE_UNREADABLE'
   | 'NOT_FOUND';
 
 export class LedgerError extends Error {

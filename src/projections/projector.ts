@@ -52,10 +52,10 @@ export class Projector {
     return rows;
   }
 
-  /** Records in the log's head that the read models reach `position`, and the fold segments `folded`. */
-  private async markCurrent({ position, folded }: BuildEnd): Promise<void> {
+  /** Records in the log's head that the read models reach `position`, and the fold segments `segmentsThrough`. */
+  private async markCurrent({ position, segmentsThrough }: BuildEnd): Promise<void> {
     const meta = await this.store.meta();
-    await this.db.meta.put({ ...meta, projections: { position, version: PROJECTION_VERSION, folded } });
+    await this.db.meta.put({ ...meta, projections: { position, version: PROJECTION_VERSION, segmentsThrough } });
   }
 
   /** Empties the read models a rebuild writes anew (the fold segments it reads are cleared only when unusable). */
@@ -94,24 +94,24 @@ export class Projector {
     return this.db.transaction('rw', [commits, meta, accounts, history, ledgerCheckpoints, folds], async () => {
       const { position, projections } = await this.store.meta();
       await this.clear();
-      let built = await this.build(position, Math.min(projections?.folded ?? 0, position));
+      let built = await this.build(position, Math.min(projections?.segmentsThrough ?? 0, position));
       if (!built) {
         await Promise.all([this.clear(), this.db.folds.clear()]);
         built = (await this.build(position, 0))!;
       }
-      await this.writeBuild(built, { position, folded: position });
+      await this.writeBuild(built, { position, segmentsThrough: position });
       return { events: position };
     });
   }
 
   /**
-   * Folds the log up to `position`, from the fold segments up to `folded` and from the events after it,
+   * Folds the log up to `position`, from the fold segments up to `segmentsThrough` and from the events after it,
    * writing the read models as it goes; null when the segments turn out unusable.
    */
-  private async build(position: number, folded: number): Promise<ProjectionBuilder | null> {
+  private async build(position: number, segmentsThrough: number): Promise<ProjectionBuilder | null> {
     const builder = fullBuilder(this.db);
     let through = 0;
-    for (let page = await this.segmentsAfter(0, folded); page.length; page = await this.segmentsAfter(through, folded)) {
+    for (let page = await this.segmentsAfter(0, segmentsThrough); page.length; page = await this.segmentsAfter(through, segmentsThrough)) {
       for (const segment of page) {
         if (segment.start !== through + 1 || !foldableSegment(segment)) return null;
         builder.applySegment(segment);
@@ -119,11 +119,11 @@ export class Projector {
       }
       await this.writeBuild(builder, null);
     }
-    if (through !== folded) return null;
-    // Segments past `folded` (an older build's, or a rebuild's that never committed its head) are written anew.
-    await this.db.folds.where('start').above(folded).delete();
+    if (through !== segmentsThrough) return null;
+    // Segments the head does not count (it lost its mark, say) are written anew from the events.
+    await this.db.folds.where('start').above(segmentsThrough).delete();
     builder.startSegments();
-    const reader = new LogReader(this.db, position, folded);
+    const reader = new LogReader(this.db, position, segmentsThrough);
     for (let slice = await reader.next(); slice; slice = await reader.next()) {
       for (const { streamId, text } of slice) builder.apply(toRecorded(streamId, parseEventText(text)));
       await this.writeBuild(builder, null);
@@ -131,22 +131,22 @@ export class Projector {
     return builder;
   }
 
-  private async segmentsAfter(through: number, folded: number): Promise<FoldSegment[]> {
-    return this.db.folds.where('start').between(through, folded, false, true).limit(SEGMENT_PAGE).toArray();
+  private async segmentsAfter(through: number, segmentsThrough: number): Promise<FoldSegment[]> {
+    return this.db.folds.where('start').between(through, segmentsThrough, false, true).limit(SEGMENT_PAGE).toArray();
   }
 
   /** True when every read model has folded the whole log with the current projection code. */
   async isCurrent(): Promise<boolean> {
     const { position, projections } = await this.store.meta();
     if (!projections) return position === 0;
-    return projections.version === PROJECTION_VERSION && projections.position === position && projections.folded <= position;
+    return projections.version === PROJECTION_VERSION && projections.position === position && projections.segmentsThrough <= position;
   }
 }
 
-/** Where a full build ended: the log's position, and how far it folded fold segments (which stand in for the journal). */
+/** Where a full build ended: the log's position, and the last position the fold segments hold. */
 export interface BuildEnd {
   position: number;
-  folded: number;
+  segmentsThrough: number;
 }
 
 /** A builder for the whole log: every read model, with ledger checkpoints (and, with `segments`, fold segments from the start). */

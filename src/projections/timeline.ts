@@ -1,6 +1,7 @@
+import { StorageError } from '../domain/errors';
 import type { LedgerDb } from '../store/db';
 import { EventStore } from '../store/event-store';
-import { segmentRows } from '../store/fold-segments';
+import { foldableSegment, segmentRows } from '../store/fold-segments';
 import type { FoldSegment } from '../store/records';
 import { ProjectionBuilder } from './fold';
 import type { AccountRow, CheckpointAccount } from './rows';
@@ -49,19 +50,24 @@ export function ledgerAt(db: LedgerDb, limit: Limit): Promise<LedgerAtPoint> {
     // The point lies before the next checkpoint (else that one would have been picked), which bounds the walk.
     const next = (await db.ledgerCheckpoints.where('position').above(position).firstKey()) as number | undefined;
     const end = Math.min(meta.position, 'position' in limit ? limit.position : meta.position, next === undefined ? Infinity : next - 1);
-    const folded = Math.min(meta.projections?.folded ?? 0, end);
-    for (const segment of position < folded ? await segmentsHolding(db, position + 1, folded) : []) {
-      const rows = segmentRows(segment);
+    const segmentsThrough = Math.min(meta.projections?.segmentsThrough ?? 0, end);
+    let stopped = false;
+    for (const segment of position < segmentsThrough ? await segmentsHolding(db, position + 1, segmentsThrough) : []) {
       const from = position + 1 - segment.start;
+      // A segment another release wrote, or a gap, would replay a ledger that never was.
+      if (!foldableSegment(segment) || from < 0 || from >= segment.versions.length) throw unreadable();
+      const rows = segmentRows(segment);
       let to = from;
-      while (to < rows.streamIds.length && segment.start + to <= folded && within(limit, segment.start + to, rows.ats[to]!)) to++;
-      if (to === from) break;
+      while (to < rows.streamIds.length && segment.start + to <= segmentsThrough && within(limit, segment.start + to, rows.ats[to]!)) to++;
       fold.applySegment(segment, rows, from, to);
-      position = segment.start + to - 1;
-      at = rows.ats[to - 1]!;
+      if (to > from) [position, at] = [segment.start + to - 1, rows.ats[to - 1]!];
+      if (position >= segmentsThrough) break;
+      stopped = to < rows.streamIds.length;
+      if (stopped) break;
     }
+    if (position < segmentsThrough && !stopped) throw unreadable();
     // Appended after the segments; where the segments stopped at the limit, the first of these is past it too.
-    for (const event of end > Math.max(position, folded) ? await new EventStore(db).readAppended(Math.max(position, folded) + 1, end) : []) {
+    for (const event of end > Math.max(position, segmentsThrough) ? await new EventStore(db).readAppended(Math.max(position, segmentsThrough) + 1, end) : []) {
       if (!within(limit, event.position, event.metadata.at)) break;
       fold.apply(event);
       position = event.position;
@@ -71,6 +77,9 @@ export function ledgerAt(db: LedgerDb, limit: Limit): Promise<LedgerAtPoint> {
     return { position, at, accounts };
   });
 }
+
+const unreadable = () =>
+  new StorageError('TIMELINE_UNREADABLE', 'The ledger’s history cannot be read here: it was stored by another version of Ledger, or is damaged. Reload the page; your ledger itself is unchanged.');
 
 /** The fold segments that hold positions `from` to `to`. */
 async function segmentsHolding(db: LedgerDb, from: number, to: number): Promise<FoldSegment[]> {

@@ -56,7 +56,7 @@ export async function verifyProjections(db: LedgerDb): Promise<ProjectionDiffere
   const { commits, meta, accounts, history, ledgerCheckpoints, folds } = db;
   return db.transaction('r', [commits, meta, accounts, history, ledgerCheckpoints, folds], async () => {
     const { position, projections } = await store.meta();
-    const folded = projections?.folded ?? 0;
+    const segmentsThrough = projections?.segmentsThrough ?? 0;
     const [storedAccounts, storedPages, storedCheckpoints, storedSegments] = await Promise.all([
       accounts.toArray(),
       history.toArray(),
@@ -74,8 +74,8 @@ export async function verifyProjections(db: LedgerDb): Promise<ProjectionDiffere
     // Only the checkpoints that are stored must match; the replay may offer more positions.
     const storedByPosition = byKey(storedCheckpoints, (c) => c.position);
     compare(differences, 'timeline', storedByPosition, byKey(built.checkpoints, (c) => c.position), storedByPosition.keys());
-    // Time travel and rebuilds read the segments up to `folded`: each of those positions must match the replay.
-    compare(differences, 'folds', rowsByPosition(storedSegments, folded), rowsByPosition(built.segments, folded));
+    // Time travel and rebuilds read the segments up to `segmentsThrough`: each of those positions must match the replay.
+    compare(differences, 'folds', rowsByPosition(storedSegments, segmentsThrough), rowsByPosition(built.segments, segmentsThrough));
     return differences;
   });
 }

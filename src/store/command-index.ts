@@ -1,5 +1,11 @@
-import type { LedgerDb } from './db';
-import type { CommandBucket, CommandRef } from './records';
+import type { Table } from 'dexie';
+import type { CommandBucket, CommandRef, CommitRecord } from './records';
+
+/** The tables a lookup reads (the database's, or bound to a transaction). */
+interface CommandTables {
+  commits: Table<CommitRecord, [string, number]>;
+  commandBuckets: Table<CommandBucket, number>;
+}
 import { fromColumn, rowsHolding, toColumn } from './text-column';
 
 /** A bucket as it is filled, its columns still arrays. */
@@ -95,13 +101,13 @@ export class CommandBuckets {
 }
 
 /** Where an earlier command's events are, or null when the id is new to this ledger. */
-export async function findCommand(db: LedgerDb, commandId: string): Promise<CommandRef[] | null> {
+export async function findCommand(db: CommandTables, commandId: string): Promise<CommandRef[] | null> {
   const [appended, imported] = await Promise.all([db.commits.get({ commandId }), findImportedCommand(db, commandId)]);
   return appended?.commandRefs ?? imported;
 }
 
 /** Where an imported command's events are, from the group that holds its hash bucket; null when no import carried it. */
-export async function findImportedCommand(db: LedgerDb, commandId: string): Promise<CommandRef[] | null> {
+async function findImportedCommand(db: CommandTables, commandId: string): Promise<CommandRef[] | null> {
   const n = bucketOf(commandId);
   // The group holding bucket n is the last one starting at or before it, if it reaches that far.
   const bucket = await db.commandBuckets.where('bucket').belowOrEqual(n).last();

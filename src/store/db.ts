@@ -88,8 +88,9 @@ export class LedgerDb extends Dexie {
     });
     declared.db = this;
     this.timelineEvery = timelineEvery;
-    // Schema 9, the first whose layout a release keeps. Versions 1-8 were never released; a database one of
-    // them left is migrated in place (every event kept, everything derived from them built anew).
+    // Schema 9, the first whose layout a release keeps, and the only one declared: Dexie drops the tables of
+    // an earlier, unreleased layout (events kept as text, versions 1-8), and migrateToSchema9 rebuilds what
+    // is derived from the events.
     this.version(9)
       .stores({
         commits: '[streamId+version], position, &commandId',
@@ -100,11 +101,6 @@ export class LedgerDb extends Dexie {
         history: '[accountId+page]',
         ledgerCheckpoints: 'position, at',
         folds: 'start',
-        commands: null,
-        streams: null,
-        journal: null,
-        checkpoints: null,
-        commandFilters: null,
       })
       .upgrade(migrateToSchema9);
   }

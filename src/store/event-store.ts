@@ -89,7 +89,7 @@ function indexCommands(records: [CommitRecord, RecordedEvent[]][]): void {
 }
 
 /** The events of a record with a version in [from, to], parsed; versions are consecutive, so only those are read. */
-export function eventsIn(record: CommitRecord, from: number, to: number): RecordedEvent[] {
+function eventsIn(record: CommitRecord, from: number, to: number): RecordedEvent[] {
   const first = Math.max(0, from - record.version);
   const last = Math.min(record.events.length - 1, to - record.version);
   const events: RecordedEvent[] = [];
@@ -146,9 +146,11 @@ export function buildAppend(appends: StreamAppend[], at: string, meta: LogMeta, 
     events.push(...batch);
   }
   indexCommands(records);
-  // Without a fold in this transaction the read models fall behind the log, and the next open rebuilds them.
-  const folded = meta.projections?.folded ?? 0;
-  const head: LogMeta = { ...meta, position, lastAt: stamp, ...(projection !== undefined && { projections: { position, version: projection, folded } }) };
+  // The read models move with the log only when they were current and this transaction folds the events;
+  // otherwise they stay behind it, and the next open rebuilds them.
+  const { projections } = meta;
+  const current = projection !== undefined && (projections ? projections.position === meta.position && projections.version === projection : meta.position === 0);
+  const head: LogMeta = { ...meta, position, lastAt: stamp, ...(current && { projections: { position, version: projection, segmentsThrough: projections?.segmentsThrough ?? 0 } }) };
   return { events, records: records.map(([record]) => record), head };
 }
 

@@ -1,4 +1,4 @@
-import type { StoredEvent } from './db';
+import type { StoredEvent } from './records';
 
 /** An event as it is kept at rest and written to an export: its stored form plus its stream. */
 export interface EventText extends StoredEvent {

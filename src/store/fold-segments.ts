@@ -61,10 +61,6 @@ export class FoldSegmentBuilder {
     if (event.type === 'AccountClosed') this.closed.push([row, event.data.reason]);
   }
 
-  get size(): number {
-    return this.versions.length;
-  }
-
   /** The rows added so far, as take() joins them into the segment's columns. */
   get rows(): SegmentRows {
     return { streamIds: this.streamIds, ats: this.ats, balances: this.balances };

@@ -5,9 +5,6 @@ export interface LoggedText {
   streamId: string;
   position: number;
   text: string;
-  /** The record the event is kept in, and its index there (for the record's fold columns). */
-  record: CommitRecord;
-  index: number;
 }
 
 /** Records read per query: an import's records are large, so a page of them is some megabytes. */
@@ -63,7 +60,7 @@ export class LogReader {
     for (const open of this.open) {
       const { events, positions, streamId } = open.record;
       while (open.next < events.length && positions[open.next]! <= upTo) {
-        slice.push({ streamId, position: positions[open.next]!, text: events[open.next]!, record: open.record, index: open.next++ });
+        slice.push({ streamId, position: positions[open.next]!, text: events[open.next++]! });
       }
     }
     // Drop finished records, and anything past the end the caller asked for.

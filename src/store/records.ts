@@ -66,10 +66,10 @@ export interface LogMeta {
   /** The mark the last import left: the page tells by it whether an import it stopped had committed. */
   importMark?: string;
   /**
-   * How far the read models have folded the log, with which projection code, and how far the fold segments
-   * reach (absent: never built, or built by older code: the next open rebuilds them).
+   * How far the read models have folded the log and with which projection code, and the last position the
+   * fold segments hold (absent: never built; behind the log or of other code: the next open rebuilds them).
    */
-  projections?: { position: number; version: number; folded: number };
+  projections?: { position: number; version: number; segmentsThrough: number };
 }
 
 /** One snapshot of a stream's state, versioned; a stale or damaged one is skipped, never trusted. */

@@ -148,8 +148,8 @@ export async function rawLedgerDeposits(
   const last = (store: IDBObjectStore, accountId: string) =>
     request(store.openCursor(IDBKeyRange.bound([accountId, 0], [accountId, Infinity]), 'prev')).then((cursor) => cursor?.value);
   try {
-    // A one-event record the ledger wrote for a deposit (the bench's own, ids "bench-…"): its event text and
-    // fold columns are what a deposit's record holds, so the copies below have a deposit's size.
+    // A one-event record the ledger wrote for a deposit (the bench's own, ids "bench-…"): its event text is
+    // what a deposit's record holds, so the copies below have a deposit's size.
     const probe = db.transaction('commits', 'readonly').objectStore('commits').index('commandId');
     const template = await request(probe.get(IDBKeyRange.bound('bench-', 'bench-\uffff')));
     if (!template) throw new Error('rawLedgerDeposits: no deposit of the ledger to copy; run the ledger\'s deposits first');
@@ -181,7 +181,7 @@ export async function rawLedgerDeposits(
       tx.objectStore('accounts').put({ ...row, version, transactionCount: movements + 1 });
       if (pageDue) tx.objectStore('history').add({ accountId, page: movements / pageEvery, firstVersion: version, openingBalance: row.balance, at: row.lastActivityAt });
       if (snapshotDue) tx.objectStore('snapshots').add({ streamId: accountId, version, position, at: row.lastActivityAt, schemaVersion: snapshot.schemaVersion, state });
-      tx.objectStore('meta').put({ ...meta, position, lastWrite: commandId });
+      tx.objectStore('meta').put({ ...meta, position });
       await completion(tx);
       latencies.push(performance.now() - start);
       added.commits.push([accountId, version]);

@@ -73,7 +73,7 @@ function harnessFor(service: LedgerService): Harness {
     ageReadModels: () =>
       db.transaction('rw', db.accounts, db.meta, async () => {
         // The log's head says which projection code built the read models: an older one's.
-        await db.meta.toCollection().modify((meta) => void (meta.projections = { position: meta.position, version: PROJECTION_VERSION - 1, folded: meta.projections?.folded ?? 0 }));
+        await db.meta.toCollection().modify((meta) => void (meta.projections = { position: meta.position, version: PROJECTION_VERSION - 1, segmentsThrough: meta.projections?.segmentsThrough ?? 0 }));
         await db.accounts.toCollection().modify({ balance: '999999.99' });
       }),
   };

@@ -78,7 +78,7 @@ describe('importing an export into an empty ledger', () => {
     expect(await copy.store.readAllStored()).toEqual(await source.store.readAllStored());
     const { position, lastAt, projections } = await source.store.meta();
     // An import writes fold segments for every event it holds: they reach its end.
-    expect(await copy.store.meta()).toMatchObject({ position, lastAt, projections: { ...projections, folded: position } });
+    expect(await copy.store.meta()).toMatchObject({ position, lastAt, projections: { ...projections, segmentsThrough: position } });
     const later = new Date('2031-06-01T12:00:00.000Z');
     expect((await exportLedger(copy.db, later)).replace(later.toISOString(), AT.toISOString())).toBe(text);
     expect(await readSide(copy)).toEqual(await readSide(source));

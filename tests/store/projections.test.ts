@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Ledger } from '../../src/app/ledger';
 import { PROJECTION_VERSION } from '../../src/projections/projector';
 import type { FoldSegment, LogMeta } from '../../src/store/db';
-import { segmentRows } from '../../src/store/fold-segments';
+import { foldableSegment, segmentRows } from '../../src/store/fold-segments';
 import { exportLedger } from '../../src/app/export';
 import { importLedger } from '../../src/app/import';
 import { deposit, transfer } from '../support/ledger';
@@ -61,14 +61,14 @@ describe('the read models', () => {
     expect((await ledger.store.meta()).position).toBe(14);
 
     // Commands write no fold segments; a rebuild writes them for the whole log.
-    expect((await ledger.store.meta()).projections).toEqual({ ...atTheEnd, folded: 0 });
+    expect((await ledger.store.meta()).projections).toEqual({ ...atTheEnd, segmentsThrough: 0 });
     await ledger.projector.rebuild();
-    expect((await ledger.store.meta()).projections).toEqual({ ...atTheEnd, folded: 14 });
+    expect((await ledger.store.meta()).projections).toEqual({ ...atTheEnd, segmentsThrough: 14 });
     expect((await ledger.db.folds.toArray()).flatMap((s) => segmentRows(s).streamIds)).toHaveLength(14);
     expect(await ledger.projector.isCurrent()).toBe(true);
   });
 
-  it('fall behind when events are appended without them, and are rebuilt on the next open', async () => {
+  it('fall behind when events are appended without them, stay behind through later commands, and are rebuilt on the next open', async () => {
     const ledger = await mixedLedger();
     const [event] = await ledger.store.readStream('bob', 1, 1);
     const version = await ledger.store.streamVersion('bob');
@@ -78,9 +78,12 @@ describe('the read models', () => {
     );
 
     expect(await ledger.projector.isCurrent()).toBe(false);
+    await ledger.execute(deposit('alice', '1.00'));
+    expect(await ledger.projector.isCurrent()).toBe(false);
     ledger.close();
     const reopened = await ledgers.open({ name: ledger.db.name });
     expect((await reopened.db.accounts.get('bob'))?.balance).toBe('51.00');
+    expect((await reopened.db.accounts.get('alice'))?.balance).toBe('58.67');
     expect(await verifyProjections(reopened.db)).toEqual([]);
   });
 });
@@ -175,6 +178,10 @@ describe('rebuilding', () => {
 
     expect(await readModels(copy)).toEqual(honest);
     expect(await verifyProjections(copy.db)).toEqual([]);
+    // Written anew from the events, whole and in this app's format.
+    const rewritten = await copy.db.folds.toArray();
+    expect(rewritten.every(foldableSegment)).toBe(true);
+    expect(rewritten.flatMap((s) => segmentRows(s).streamIds)).toHaveLength(14);
   });
 
   it('drops and replays the read models, repairing every difference', async () => {
@@ -194,7 +201,7 @@ describe('rebuilding', () => {
     ['no projection checkpoint', head((meta) => void delete meta.projections)],
     ['read models behind the log', head((meta) => void (meta.projections!.position -= 1))],
     ['read models of an older projection version', head((meta) => void (meta.projections!.version -= 1))],
-    ['fold segments said to reach past the log', head((meta) => void (meta.projections!.folded = meta.position + 1))],
+    ['fold segments said to reach past the log', head((meta) => void (meta.projections!.segmentsThrough = meta.position + 1))],
   ])('happens when a ledger opens with %s', async (_case, rewind) => {
     const ledger = await mixedLedger();
     await ledger.projector.rebuild();

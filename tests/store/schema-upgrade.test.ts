@@ -12,6 +12,7 @@ import { LedgerDb } from '../../src/store/db';
 import { LedgerQueries } from '../../src/app/queries';
 import { deposit, freshName, open } from '../support/ledger';
 import { useLedgers } from '../support/store';
+import { fromColumn } from '../../src/store/text-column';
 
 const ledgers = useLedgers();
 
@@ -89,47 +90,49 @@ const SCHEMA_8 = {
 };
 
 /**
- * A ledger schema 8 wrote: an import of account a (opened by c-1, 10.00 deposited by c-2, both in one commit
- * record with their command ids in a bucket), then a deposit of 5.00 appended by c-3, and read models that no
- * longer match the log.
+ * A ledger schema 8 wrote: an import of accounts a (opened by c-1, 10.00 deposited by c-2) and b (opened by
+ * c-5), with their command ids in a bucket; then, appended, 5.00 deposited to a (c-3) and 2.00 transferred
+ * from a to b (c-4, whose first record names it and whose other does not); and read models that no longer
+ * match the log.
  */
 async function schemaEightLedger(name: string): Promise<void> {
   const db = new Dexie(name);
   db.version(8).stores(SCHEMA_8);
-  const third = { ...deposited, data: { ...deposited.data, amount: '5.00' }, position: 3, version: 3, metadata: { eventId: 'e-3', commandId: 'c-3', at: AT } };
+  const event = (streamId: string, position: number, version: number, body: object, commandId: string) =>
+    eventText(streamId, { ...(body as typeof opened), position, version, metadata: { eventId: `e-${position}`, commandId, at: AT } });
+  const record = (streamId: string, version: number, positions: number[], events: string[], extra: object = {}) => ({
+    streamId,
+    version,
+    lastVersion: version + events.length - 1,
+    position: positions[0],
+    positions,
+    events,
+    ...extra,
+  });
+  const transfer = { transferId: 'c-4', amount: '2.00', description: '' };
   await db.table('commits').bulkAdd([
-    {
-      streamId: 'a',
-      version: 1,
-      lastVersion: 2,
-      position: 1,
-      positions: [1, 2],
-      events: [
-        eventText('a', { ...opened, position: 1, version: 1, metadata: { eventId: 'e-1', commandId: 'c-1', at: AT } }),
-        eventText('a', { ...deposited, position: 2, version: 2, metadata: { eventId: 'e-2', commandId: 'c-2', at: AT } }),
-      ],
-    },
-    {
-      streamId: 'a',
-      version: 3,
-      lastVersion: 3,
-      position: 3,
-      positions: [3],
-      events: [eventText('a', third)],
+    record('a', 1, [1, 2], [event('a', 1, 1, opened, 'c-1'), event('a', 2, 2, deposited, 'c-2')]),
+    record('b', 1, [3], [event('b', 3, 1, { ...opened, data: { accountId: 'b', ownerName: 'Bob', currency: 'EUR' } }, 'c-5')]),
+    record('a', 3, [4], [event('a', 4, 3, { ...deposited, data: { ...deposited.data, amount: '5.00' } }, 'c-3')], {
       commandId: 'c-3',
       commandRefs: [['a', 3, 3]],
       fold: { version: 1, kinds: 'D', ats: [AT], balances: ['15.00'] },
-    },
+    }),
+    record('a', 4, [5], [event('a', 5, 4, { type: 'TransferSent', schemaVersion: 1, data: { ...transfer, accountId: 'a', toAccountId: 'b' } }, 'c-4')], {
+      commandId: 'c-4',
+      commandRefs: [['a', 4, 4], ['b', 2, 2]],
+    }),
+    record('b', 2, [6], [event('b', 6, 2, { type: 'TransferReceived', schemaVersion: 1, data: { ...transfer, accountId: 'b', fromAccountId: 'a' } }, 'c-4')]),
   ]);
-  await db.table('commandBuckets').add({ bucket: 0, span: 1024, ids: 'c-1\nc-2\n', streams: 'a\na\n', firstVersions: [1, 2], lastVersions: [1, 2] });
-  await db.table('journal').add({ start: 3, accountIds: 'a\n', balances: '15.00\n', ats: `${AT}\n`, opened: [], closed: [] });
+  await db.table('commandBuckets').add({ bucket: 0, span: 1024, ids: 'c-1\nc-2\nc-5\n', streams: 'a\na\nb\n', firstVersions: [1, 2, 1], lastVersions: [1, 2, 1] });
+  await db.table('journal').add({ start: 4, accountIds: 'a\n', balances: '15.00\n', ats: `${AT}\n`, opened: [], closed: [] });
   await db.table('checkpoints').bulkAdd([
-    { name: 'journal', position: 3, version: 4 },
-    { name: 'folds', position: 2, version: 4 },
+    { name: 'journal', position: 6, version: 4 },
+    { name: 'folds', position: 3, version: 4 },
   ]);
   await db.table('commandFilters').add({ mark: '#import-1', hashes: 7, bits: new Uint8Array(1024) });
   await db.table('accounts').add({ accountId: 'a', ownerName: 'Ada', currency: 'EUR', status: 'open', balance: '99.00', openedAt: AT, openedPosition: 1, lastActivityAt: AT, transactionCount: 2, version: 3 });
-  await db.table('meta').add({ key: 'log', position: 3, lastAt: AT, lastWrite: 'e-3', imported: true, importMark: '#import-1', projections: { position: 3, version: 4 } });
+  await db.table('meta').add({ key: 'log', position: 6, lastAt: AT, lastWrite: 'e-6', imported: true, importMark: '#import-1', projections: { position: 6, version: 4 } });
   db.close();
 }
 
@@ -144,18 +147,27 @@ describe('a database the last unreleased layout (schema 8) left', () => {
     expect((await ledger.store.readAll()).map((e) => [e.position, e.type, e.metadata.commandId])).toEqual([
       [1, 'AccountOpened', 'c-1'],
       [2, 'MoneyDeposited', 'c-2'],
-      [3, 'MoneyDeposited', 'c-3'],
+      [3, 'AccountOpened', 'c-5'],
+      [4, 'MoneyDeposited', 'c-3'],
+      [5, 'TransferSent', 'c-4'],
+      [6, 'TransferReceived', 'c-4'],
     ]);
     expect((await ledger.db.commits.toArray()).some((record) => 'fold' in record)).toBe(false);
-    expect(await ledger.store.meta()).toEqual({ key: 'log', position: 3, lastAt: AT, importMark: '#import-1', projections: { position: 3, version: PROJECTION_VERSION, folded: 3 } });
-    expect((await ledger.db.accounts.get('a'))?.balance).toBe('15.00');
+    // Only the imported commands are in the buckets: the appended ones, a transfer's second record included, are on their commits.
+    const buckets = await ledger.db.commandBuckets.toArray();
+    expect(buckets.flatMap((bucket) => fromColumn(bucket.ids)).sort()).toEqual(['c-1', 'c-2', 'c-5']);
+    expect(await ledger.store.meta()).toEqual({ key: 'log', position: 6, lastAt: AT, importMark: '#import-1', projections: { position: 6, version: PROJECTION_VERSION, segmentsThrough: 6 } });
+    expect((await ledger.db.accounts.toArray()).map((row) => [row.accountId, row.balance])).toEqual([
+      ['a', '13.00'],
+      ['b', '2.00'],
+    ]);
     expect(await verifyProjections(ledger.db)).toEqual([]);
-    for (const commandId of ['c-1', 'c-2', 'c-3']) {
+    for (const commandId of ['c-1', 'c-2', 'c-3', 'c-4', 'c-5']) {
       const retried = await ledger.execute({ type: 'Deposit', commandId, data: { accountId: 'a', amount: '1.00' } });
       expect(retried.duplicate, commandId).toBe(true);
     }
     await ledger.execute(deposit('a', '5'));
-    expect((await ledger.db.accounts.get('a'))?.balance).toBe('20.00');
+    expect((await ledger.db.accounts.get('a'))?.balance).toBe('18.00');
     expect((await new TimeTravel(ledger).ledgerAtPosition(2)).accounts.map((a) => a.balance)).toEqual(['10.00']);
   });
 });

@@ -96,6 +96,16 @@ describe('the ledger timeline', () => {
     expect(await verifyProjections(copy.db)).toEqual([]);
   });
 
+  it.each<[string, (copy: Ledger) => Promise<unknown>]>([
+    ['of a format this code does not know', (copy) => copy.db.folds.toCollection().modify((segment) => void (segment.version = 99))],
+    ['missing, so that positions have a gap', async (copy) => copy.db.folds.delete((await copy.db.folds.toCollection().primaryKeys())[0]!)],
+  ])('refuses, in a person’s words, to replay fold segments %s', async (_case, spoil) => {
+    const copy = await imported();
+    await spoil(copy);
+
+    await expect(new TimeTravel(copy).ledgerAtPosition(3)).rejects.toMatchObject({ code: 'TIMELINE_UNREADABLE', message: expect.stringContaining('Reload the page') });
+  });
+
   it('has the verifier catch a fold segment that no longer matches the log', async () => {
     const copy = await imported();
     const [segment] = await copy.db.folds.toArray();

@@ -25,7 +25,7 @@ await cdp.send('Profiler.enable');
 await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
 await cdp.send('Profiler.start');
 const started = Date.now();
-await page.evaluate((p) => (p === 'deposits' || p === 'warmDeposits' ? window.bench.deposits('profiled', 1000, p === 'warmDeposits' ? 'warm' : 'cold') : window.bench[p]('profiled')), phase);
+await page.evaluate((p) => (p === 'deposits' || p === 'warmDeposits' ? window.bench.deposits('profiled', 1000, p === 'warmDeposits' ? 'same' : 'random') : window.bench[p]('profiled')), phase);
 const wall = Date.now() - started;
 const { profile } = await cdp.send('Profiler.stop');
 const self = new Map();
