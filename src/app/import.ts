@@ -1,4 +1,4 @@
-import { StorageError, assertNever, type ErrorCode } from '../domain/errors';
+import { ImportError, StorageError, assertNever, type ErrorCode } from '../domain/errors';
 import type { LedgerDb } from '../store/db';
 import { importErrorFrom } from './import-check';
 import type { FailureParts, FromImporter, ToImporter } from './import-protocol';
@@ -84,14 +84,15 @@ function importInWorker(db: LedgerDb, source: string | Blob, options: ImportOpti
           return assertNever(data, 'message from the import Worker');
       }
     };
+    const stopped = (why: string) => new ImportError('IMPORT_STOPPED', `The import stopped before it finished (${why}); nothing of it was kept. Try again, perhaps after closing other tabs.`);
     worker.onerror = (event) => {
       event.preventDefault();
       const message = event.message || 'its Worker stopped';
       // Only a script that never ran is "unavailable": an import that fails later (out of memory on a huge file)
       // must not start again on the page.
-      settle(() => (started ? outcome(new Error(`The import stopped: ${message}`)) : reject(new WorkerUnavailable(message))));
+      settle(() => (started ? outcome(stopped(message)) : reject(new WorkerUnavailable(message))));
     };
-    worker.onmessageerror = () => settle(() => outcome(new Error('The import stopped: a message from its Worker could not be read')));
+    worker.onmessageerror = () => settle(() => outcome(stopped('a message from its Worker could not be read')));
     const start: ToImporter = {
       kind: 'start',
       database: { name: db.name, timelineEvery: db.timelineEvery },

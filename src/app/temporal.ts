@@ -1,3 +1,4 @@
+import { ValidationError } from '../domain/errors';
 import { replay } from '../domain/account';
 import { ledgerAt, type LedgerAtPoint } from '../projections/timeline';
 import type { Ledger, LoadedAccount } from './ledger';
@@ -6,7 +7,7 @@ export type { AccountAtPoint, LedgerAtPoint } from '../projections/timeline';
 
 function toInstant(at: Date | string): string {
   const date = typeof at === 'string' ? new Date(at) : at;
-  if (Number.isNaN(date.getTime())) throw new RangeError(`Not a valid point in time: ${String(at)}`);
+  if (Number.isNaN(date.getTime())) throw new ValidationError('TIME_INVALID', 'at', `Not a valid date and time: ${String(at)}.`);
   return date.toISOString();
 }
 

@@ -199,7 +199,7 @@ describe('where an import is checked', () => {
 
     const { copy, outcome } = await importWith(crashing, (ledger, file) => importLedger(ledger.db, file, { checkIn: 'worker' }));
 
-    expect((outcome as { error: Error }).error.message).toBe('The import stopped: out of memory');
+    expect((outcome as { error: unknown }).error).toMatchObject({ code: 'IMPORT_STOPPED', message: expect.stringContaining('(out of memory); nothing of it was kept') });
     expect(await copy.store.meta()).toMatchObject({ position: 0 });
   });
 

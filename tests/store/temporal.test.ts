@@ -80,7 +80,7 @@ describe('one account', () => {
   });
 
   it('refuses a time that is not a time', async () => {
-    await expect(time.accountAtTime('alice', 'yesterday-ish')).rejects.toBeInstanceOf(RangeError);
+    await expect(time.accountAtTime('alice', 'yesterday-ish')).rejects.toMatchObject({ name: 'ValidationError', code: 'TIME_INVALID', message: 'Not a valid date and time: yesterday-ish.' });
   });
 });
 
