@@ -28,8 +28,6 @@ export interface LoggedEvent {
 /** The most events one append may write to one stream (a command writes one or two). */
 export const APPEND_RECORD_LIMIT = 16;
 
-export const EMPTY_META: LogMeta = { key: 'log', position: 0, lastAt: '' };
-
 /** Lifts a stored event to the current schema and gives it its stream id. */
 export function toRecorded(streamId: string, stored: StoredEvent): RecordedEvent {
   const { type, data } = upcast(stored.type, stored.schemaVersion, stored.data);
@@ -182,7 +180,7 @@ export class EventStore {
   constructor(readonly db: LedgerDb) {}
 
   async meta(): Promise<LogMeta> {
-    return (await this.db.meta.get('log')) ?? EMPTY_META;
+    return (await this.db.meta.get('log')) ?? { key: 'log', position: 0, lastAt: '' };
   }
 
   /** The stream's newest version, from its last commit record (0 for a stream never written). */

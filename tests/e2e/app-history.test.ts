@@ -4,6 +4,7 @@ import { useBrowser } from './browser';
 import {
   atPhoneSize,
   expectNoErrors,
+  freshApp,
   shot,
   fitsWidth,
   goTo,
@@ -42,6 +43,26 @@ async function slide(slider: Locator, keys: string[], card: Locator, expected: s
 }
 
 describe('history', () => {
+  it('loads its code, the chart included, only when it is first opened: the accounts screen does without it', async () => {
+    const scripts: string[] = [];
+    const { context, ...fresh } = await freshApp(session.browser);
+    const { page } = fresh;
+    page.on('request', (request) => {
+      if (request.resourceType() === 'script') scripts.push(new URL(request.url()).pathname);
+    });
+    await page.reload();
+    await page.getByRole('heading', { level: 2, name: 'Accounts' }).waitFor();
+    expect(scripts.length).toBeGreaterThan(0);
+    expect(scripts.filter((path) => /HistoryScreen/.test(path))).toEqual([]);
+
+    await goTo(page, 'History');
+
+    expect(scripts.filter((path) => /HistoryScreen/.test(path))).toHaveLength(1);
+    await ledgerCard(page).getByRole('heading', { name: 'Nothing has happened yet' }).waitFor();
+    expectNoErrors(fresh);
+    await context.close();
+  });
+
   it('shows an empty timeline before anything happened', async () => {
     const { page } = app;
     await goTo(page, 'History');
