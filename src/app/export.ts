@@ -8,7 +8,7 @@ import { FORMAT_NAME, FORMAT_VERSION } from './export-format';
  * produced a slice at a time as pieces of text (for a Blob: never one giant
  * string). Read in one transaction, so the file is a consistent cut.
  */
-export async function exportLedgerParts(db: LedgerDb, exportedAt: Date = new Date()): Promise<string[]> {
+export async function exportLedgerParts(db: LedgerDb, exportedAt: Date = new Date()): Promise<{ parts: string[]; position: number }> {
   const store = new EventStore(db);
   return db.transaction('r', db.commits, db.meta, async () => {
     const { position } = await store.meta();
@@ -20,14 +20,17 @@ export async function exportLedgerParts(db: LedgerDb, exportedAt: Date = new Dat
       parts.push(`${parts.length === 1 ? '\n' : ',\n'}${slice.map((e) => e.text).join(',\n')}`);
     }
     parts.push(parts.length > 1 ? '\n]}\n' : ']}\n');
-    return parts;
+    return { parts, position };
   });
 }
 
 export async function exportLedger(db: LedgerDb, exportedAt: Date = new Date()): Promise<string> {
-  return (await exportLedgerParts(db, exportedAt)).join('');
+  return (await exportLedgerParts(db, exportedAt)).parts.join('');
 }
 
+/** The export as a file, for a person to keep: the log's head then records when, and how far, it was exported. */
 export async function exportLedgerBlob(db: LedgerDb, exportedAt: Date = new Date()): Promise<Blob> {
-  return new Blob(await exportLedgerParts(db, exportedAt), { type: 'application/json' });
+  const { parts, position } = await exportLedgerParts(db, exportedAt);
+  await db.meta.update('log', { exported: { at: exportedAt.toISOString(), position } });
+  return new Blob(parts, { type: 'application/json' });
 }

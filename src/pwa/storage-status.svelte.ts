@@ -4,7 +4,7 @@ import { untrack } from 'svelte';
  * How safe the data is in this browser: whether the storage is persistent (the
  * browser will not evict it under pressure) and how much is used. Persistence is
  * requested once the first real data exists, not on an empty first visit, where
- * a browser prompt would make no sense.
+ * a browser prompt would make no sense, and again when the app is installed.
  */
 export class StorageStatus {
   readonly supported = typeof navigator !== 'undefined' && navigator.storage?.estimate !== undefined;
@@ -18,6 +18,15 @@ export class StorageStatus {
     $effect(() => {
       const hasData = records().length > 0;
       untrack(() => void this.#refresh(hasData));
+    });
+    // Installing the app is a moment the person chose to keep it: a browser may grant persistence then.
+    $effect(() => {
+      const installed = () => {
+        this.#requested = false;
+        void this.#refresh(records().length > 0);
+      };
+      window.addEventListener('appinstalled', installed);
+      return () => window.removeEventListener('appinstalled', installed);
     });
   }
 

@@ -65,6 +65,8 @@ export interface LogMeta {
   lastAt: string;
   /** The mark the last import left: the page tells by it whether an import it stopped had committed. */
   importMark?: string;
+  /** When the log was last exported, and how far it reached then: the app reminds the person to keep a copy. */
+  exported?: { at: string; position: number };
   /**
    * How far the read models have folded the log and with which projection code, and the last position the
    * fold segments hold (absent: never built; behind the log or of other code: the next open rebuilds them).

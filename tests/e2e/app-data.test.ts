@@ -101,8 +101,14 @@ describe('export, import and CSV', () => {
     await seedLedger(page);
     listing = await accountListing(page);
     await goTo(page, 'Data');
-    await textContaining(page.getByRole('main').getByRole('status').first(), 'This ledger holds 7 events in 2 accounts');
+    const size = page.getByRole('main').getByRole('status').first();
+    await textContaining(size, 'This ledger holds 7 events in 2 accounts');
+    // Never exported: the screen says so, and reminds the person to keep a copy.
+    await textContaining(size, 'Not exported from this browser yet.');
+    await textContaining(page.getByRole('main').getByRole('note'), 'Export a copy and keep it somewhere safe');
     const file = await download(page, () => page.getByRole('button', { name: 'Export ledger' }).click());
+    await textContaining(size, 'Last exported ');
+    expect(await page.getByRole('main').getByRole('note').count()).toBe(0);
     expect(file.name).toMatch(/^ledger-\d{4}-\d{2}-\d{2}\.json$/);
     const doc = JSON.parse(file.text) as ExportDoc;
     expect(doc.format).toBe('ledger-events');

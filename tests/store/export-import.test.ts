@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { exportLedger } from '../../src/app/export';
+import { exportLedger, exportLedgerBlob } from '../../src/app/export';
 import type { ToImporter } from '../../src/app/import-protocol';
 import { importHere } from '../../src/app/import-here';
 import { LedgerDb } from '../../src/store/db';
@@ -64,6 +64,19 @@ describe('an export', () => {
     const amounts = doc.events.flatMap((e) => ('amount' in e.data ? [e.data.amount] : []));
     expect(amounts).toHaveLength(10);
     for (const amount of amounts) expect(amount).toMatch(/^\d+\.\d{2}$/);
+  });
+
+  it('as a file for a person records in the log\'s head when it was made and how far the log reached, which later commands keep', async () => {
+    const source = await mixedLedger();
+    const text = await exportLedger(source.db, AT);
+    expect((await source.store.meta()).exported).toBeUndefined();
+
+    const blob = await exportLedgerBlob(source.db, AT);
+    await source.execute(deposit('alice', '1'));
+
+    expect(await blob.text()).toBe(text);
+    expect((await source.store.meta()).exported).toEqual({ at: AT.toISOString(), position: 14 });
+    expect((await source.store.meta()).position).toBe(15);
   });
 });
 
