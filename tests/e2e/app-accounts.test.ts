@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { useBrowser } from './browser';
+import { DESKTOP_VIEWPORT, useBrowser } from './browser';
 import {
   accountBalance,
   accountListing,
@@ -198,3 +198,27 @@ describe('accounts and money', () => {
 function escape(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
+
+describe('amounts written the person’s own way', () => {
+  it('takes "1.234,50" and "100,50" in a German browser, says what it understood, and shows money the German way', async () => {
+    const context = await session.browser.newContext({ locale: 'de-DE', viewport: DESKTOP_VIEWPORT });
+    const app = await openApp(context);
+    const { page } = app;
+    const form = page.getByRole('region', { name: 'Open an account' });
+    await form.getByLabel('Owner name').fill('Grete Müller');
+    const deposit = form.getByLabel('Initial deposit (optional)');
+    expect(await deposit.getAttribute('placeholder')).toBe('0,00');
+    await deposit.fill('1.234,50');
+    await textContaining(form, `Understood as ${await money(page, '1234.50')}`);
+    await form.getByRole('button', { name: 'Open account' }).click();
+    await textContaining(form.getByRole('status'), `Opened an account for Grete Müller with ${await money(page, '1234.50')}.`);
+
+    await showAccount(page, 'Grete Müller');
+    await moveMoneyTo(page, 'Deposit', '100,50', '1335.00');
+    const [newest] = await transactionRows(page);
+    const oneLine = (text: string) => text.replace(/\s+/g, ' ');
+    expect(oneLine(newest!.join(' | '))).toContain(oneLine(await money(page, '100.50', 'EUR', true)));
+    expectNoErrors(app);
+    await context.close();
+  });
+});

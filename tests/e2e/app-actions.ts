@@ -40,9 +40,11 @@ export async function until<T>(read: () => Promise<T>, check: (value: T) => bool
 
 /** Waits until the locator's text (whitespace collapsed, as it reads) contains `expected`, and returns it. */
 export function textContaining(locator: Locator, expected: string): Promise<string> {
+  // Both sides with their white space collapsed: Intl puts a no-break space inside amounts in many locales.
+  const wanted = expected.replace(/\s+/g, ' ');
   return until(
     async () => ((await locator.textContent()) ?? '').replace(/\s+/g, ' '),
-    (text) => text.includes(expected),
+    (text) => text.includes(wanted),
   );
 }
 

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { balanceSeries } from '../../src/app/balance-series';
 import { totalsByCurrency } from '../../src/app/totals';
+import { canonicalAmount } from '../../src/ui/lib/amount-input';
+import { backupState } from '../../src/ui/lib/backup';
 import { href, parseHash } from '../../src/ui/lib/router.svelte';
 import type { AccountRow } from '../../src/projections/rows';
 
@@ -80,5 +82,51 @@ describe('hash routes', () => {
     ] as const) {
       expect(parseHash(href(route))).toEqual(route);
     }
+  });
+});
+
+describe('the reminder to export a copy', () => {
+  const head = (position: number, exported?: { at: string; position: number }) => ({ key: 'log' as const, position, lastAt: '2026-12-01T10:00:00.000Z', ...(exported && { exported }) });
+  const now = Date.parse('2026-12-20T10:00:00.000Z');
+
+  it('says nothing for an empty ledger', () => {
+    expect(backupState(head(0), now)).toBeNull();
+  });
+
+  it('reminds a person who never exported this ledger', () => {
+    expect(backupState(head(3), now)).toMatchObject({ text: 'Not exported from this browser yet.', reminder: expect.stringContaining('Export a copy') });
+  });
+
+  it('says when the last export was and how much happened since, and reminds only once it is a week old and behind', () => {
+    const recent = backupState(head(5, { at: '2026-12-19T10:00:00.000Z', position: 3 }), now)!;
+    expect(recent.text).toMatch(/^Last exported .+; 2 events since\.$/);
+    expect(recent.reminder).toBeNull();
+    expect(backupState(head(3, { at: '2026-12-01T10:00:00.000Z', position: 3 }), now)).toMatchObject({ reminder: null });
+    expect(backupState(head(4, { at: '2026-12-13T10:00:00.000Z', position: 3 }), now)?.reminder).toBe(
+      'Your last export is 7 days old: export a fresh copy to keep what has happened since.',
+    );
+  });
+});
+
+describe('an amount as a person types it', () => {
+  it.each([
+    ['de-DE', '100,50', '100.50'],
+    ['de-DE', '1.234,50', '1234.50'],
+    ['de-DE', '100.50', '100.50'],
+    ['de-DE', '1.234', '1234'],
+    ['fr-FR', '1 234,50', '1234.50'],
+    ['en-US', '1,234.50', '1234.50'],
+    ['en-US', ' 12.5 ', '12.5'],
+  ])('in %s reads "%s" as %s', (locale, typed, amount) => {
+    expect(canonicalAmount(typed, locale)).toBe(amount);
+  });
+
+  it.each([
+    ['en-US', '100,50'],
+    ['de-DE', '1,2,3'],
+    ['de-DE', 'abc'],
+    ['en-US', '-5'],
+  ])('in %s leaves "%s" as typed, for the ledger to refuse in words', (locale, typed) => {
+    expect(canonicalAmount(typed, locale)).toBe(typed);
   });
 });

@@ -5,6 +5,7 @@ import { parseAmount } from '../../domain/money';
 import { parseText } from '../../domain/rules';
 import type { AccountRow } from '../../projections/rows';
 import { CommandForm } from '../lib/command-form.svelte';
+import { canonicalAmount } from '../lib/amount-input';
 import { Field, validateAll } from '../lib/field.svelte';
 import { formatMoney } from '../lib/format';
 
@@ -26,7 +27,7 @@ export class MoneyForm {
   constructor(service: LedgerService, kind: MoneyCommand, account: () => AccountRow) {
     this.kind = kind;
     this.#account = account;
-    this.amount = new Field((value) => parseAmount(value.trim(), this.#account().currency));
+    this.amount = new Field((value) => parseAmount(canonicalAmount(value), this.#account().currency));
     this.command = new CommandForm(service);
   }
 
@@ -36,7 +37,7 @@ export class MoneyForm {
       return;
     }
     const { accountId, currency } = this.#account();
-    const amount = this.amount.value.trim();
+    const amount = canonicalAmount(this.amount.value);
     const description = this.description.value.trim();
     const text = description ? { description } : {};
     const shown = formatMoney(amount, currency);

@@ -2,6 +2,7 @@ import type { LedgerService } from '../../app/service';
 import { parseAmount, parseCurrency, type Currency } from '../../domain/money';
 import { parseOwnerName } from '../../domain/rules';
 import { CommandForm } from '../lib/command-form.svelte';
+import { canonicalAmount } from '../lib/amount-input';
 import { Field, validateAll } from '../lib/field.svelte';
 import { formatMoney } from '../lib/format';
 
@@ -12,7 +13,7 @@ export class OpenAccountForm {
   currency = $state<Currency>('EUR');
   readonly owner = new Field((value) => parseOwnerName(value));
   readonly initialDeposit = new Field((value) =>
-    value.trim() === '' ? null : parseAmount(value.trim(), this.currency, 'initial deposit'),
+    value.trim() === '' ? null : parseAmount(canonicalAmount(value), this.currency, 'initial deposit'),
   );
   readonly command: CommandForm;
 
@@ -30,7 +31,7 @@ export class OpenAccountForm {
     }
     const ownerName = parseOwnerName(this.owner.value);
     const currency = parseCurrency(this.currency);
-    const deposit = this.initialDeposit.value.trim();
+    const deposit = this.initialDeposit.value.trim() === '' ? '' : canonicalAmount(this.initialDeposit.value);
     const accountId = this.#accountId;
     const done = await this.command.submit(
       (commandId) => ({
