@@ -53,8 +53,21 @@ export class ValidationError extends LedgerError {
   }
 }
 
+/** An amount a message names, as the message writes it, so a screen can show it in the person's own format. */
+export interface MoneyMention {
+  text: string;
+  amount: string;
+  currency: string;
+}
+
 /** The input is well formed but a business rule refuses it (overdraft, closed account). */
-export class DomainError extends LedgerError {}
+export class DomainError extends LedgerError {
+  readonly amounts: readonly MoneyMention[];
+  constructor(code: ErrorCode, message: string, amounts: readonly MoneyMention[] = []) {
+    super(code, message);
+    this.amounts = amounts;
+  }
+}
 
 /** A stored or imported event cannot be understood (unknown type, future schema). */
 export class EventSchemaError extends LedgerError {}

@@ -1,4 +1,4 @@
-import { DomainError, ValidationError } from './errors';
+import { DomainError, ValidationError, type MoneyMention } from './errors';
 import { Money, toAmountString } from './money';
 import type { AccountState, OpenAccountState } from './account-state';
 
@@ -65,21 +65,23 @@ export function assertOpen<S extends WithStatus>(state: S, accountId: string, ro
   return state as Extract<S, { status: 'open' }>;
 }
 
+/** An amount as a message writes it ("100.00 EUR"), with what a screen needs to write it its own way. */
+function mention(amount: Money, currency: OpenAccountState['currency']): MoneyMention {
+  const text = toAmountString(amount, currency);
+  return { text: `${text} ${currency}`, amount: text, currency };
+}
+
 export function assertFunds(state: OpenAccountState, amount: Money): void {
   if (amount.gt(state.balance)) {
-    throw new DomainError(
-      'INSUFFICIENT_FUNDS',
-      `Insufficient funds: the balance is ${toAmountString(state.balance, state.currency)} ${state.currency}, ${toAmountString(amount, state.currency)} ${state.currency} was requested.`,
-    );
+    const [balance, requested] = [mention(state.balance, state.currency), mention(amount, state.currency)];
+    throw new DomainError('INSUFFICIENT_FUNDS', `Insufficient funds: the balance is ${balance.text}, ${requested.text} was requested.`, [balance, requested]);
   }
 }
 
 export function assertZeroBalance(state: OpenAccountState): void {
   if (!state.balance.isZero()) {
-    throw new DomainError(
-      'BALANCE_NOT_ZERO',
-      `Only an account with a zero balance can be closed; this one holds ${toAmountString(state.balance, state.currency)} ${state.currency}.`,
-    );
+    const balance = mention(state.balance, state.currency);
+    throw new DomainError('BALANCE_NOT_ZERO', `Only an account with a zero balance can be closed; this one holds ${balance.text}.`, [balance]);
   }
 }
 

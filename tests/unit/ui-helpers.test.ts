@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { balanceSeries } from '../../src/app/balance-series';
 import { totalsByCurrency } from '../../src/app/totals';
+import { DomainError } from '../../src/domain/errors';
 import { canonicalAmount } from '../../src/ui/lib/amount-input';
+import { formatMoney } from '../../src/ui/lib/format';
+import { handleError } from '../../src/ui/lib/handle-error';
 import { backupState } from '../../src/ui/lib/backup';
 import { href, parseHash } from '../../src/ui/lib/router.svelte';
 import type { AccountRow } from '../../src/projections/rows';
@@ -128,5 +131,17 @@ describe('an amount as a person types it', () => {
     ['en-US', '-5'],
   ])('in %s leaves "%s" as typed, for the ledger to refuse in words', (locale, typed) => {
     expect(canonicalAmount(typed, locale)).toBe(typed);
+  });
+});
+
+describe('a refusal as the screens show it', () => {
+  it('writes the amounts the rule names as the screens write money, and the rest of its words as they are', () => {
+    const refusal = new DomainError('INSUFFICIENT_FUNDS', 'Insufficient funds: the balance is 1000.00 EUR, 1000.01 EUR was requested.', [
+      { text: '1000.00 EUR', amount: '1000.00', currency: 'EUR' },
+      { text: '1000.01 EUR', amount: '1000.01', currency: 'EUR' },
+    ]);
+
+    expect(handleError(refusal)).toBe(`Insufficient funds: the balance is ${formatMoney('1000.00', 'EUR')}, ${formatMoney('1000.01', 'EUR')} was requested.`);
+    expect(handleError(new DomainError('ACCOUNT_CLOSED', 'Account a is closed and accepts no more transactions.'))).toBe('Account a is closed and accepts no more transactions.');
   });
 });

@@ -1,4 +1,5 @@
-import { LedgerError } from '../../domain/errors';
+import { DomainError, LedgerError } from '../../domain/errors';
+import { formatMoney } from './format';
 import { storageFailure } from '../../app/service';
 
 /**
@@ -7,6 +8,8 @@ import { storageFailure } from '../../app/service';
  * browser failure, so it is logged for developers and shown without a stack.
  */
 export function handleError(error: unknown): string {
+  // Amounts as the screens show them: the person's locale and the currency's symbol.
+  if (error instanceof DomainError) return error.amounts.reduce((message, { text, amount, currency }) => message.replace(text, formatMoney(amount, currency)), error.message);
   if (error instanceof LedgerError) return error.message;
   // Browser storage failures that have words of their own (the quota, a ledger a newer release stored), from
   // wherever they surface: a command, a live query, the start.
