@@ -40,6 +40,23 @@ export function checkCount(header: Record<string, unknown>, seen: number): void 
   }
 }
 
+/**
+ * A read of the person's file, with the browser's refusal when the file changed, moved or vanished since it
+ * was chosen said in words (the import then writes nothing).
+ */
+async function readOfFile<T>(reading: Promise<T>): Promise<T> {
+  try {
+    return await reading;
+  } catch (error) {
+    const name = (error as { name?: string } | null)?.name;
+    if (name !== 'NotReadableError' && name !== 'NotFoundError') throw error;
+    throw new ImportError(
+      'IMPORT_FILE_UNREADABLE',
+      'The file could not be read to its end: it was changed, moved or deleted while it was being imported. Nothing was imported; choose the file again.',
+    );
+  }
+}
+
 function notJson(error: unknown): ImportError {
   return new ImportError('IMPORT_INVALID', `The file is not valid JSON (${(error as Error).message}).`);
 }
@@ -95,7 +112,7 @@ class LineReader {
   }
 
   private read(offset: number): Promise<ArrayBuffer> {
-    const chunk = (this.source as Blob).slice(offset, offset + BLOB_CHUNK).arrayBuffer();
+    const chunk = readOfFile((this.source as Blob).slice(offset, offset + BLOB_CHUNK).arrayBuffer());
     // Read ahead of need: an import that fails meanwhile never awaits it.
     chunk.catch(() => undefined);
     return chunk;
@@ -156,7 +173,7 @@ export class EventReader {
   /** Whole-file mode on a file: the caller awaits this (through Dexie.waitFor), then calls start again. */
   async fill(): Promise<void> {
     if (this.parseWhole && typeof this.source !== 'string') {
-      this.startWhole(await this.source.text());
+      this.startWhole(await readOfFile(this.source.text()));
       return;
     }
     await this.lines.fill();

@@ -119,3 +119,31 @@ describe('an import of a bad file', () => {
     expect(await dumpDb(target.db)).toEqual(dbBefore);
   });
 });
+
+describe('an import of a file that changes or disappears while it is read', () => {
+  /** A file whose bytes the browser no longer hands over, as when it was edited, moved or deleted after it was chosen. */
+  class VanishedFile extends Blob {
+    override slice(): Blob {
+      return this;
+    }
+    override arrayBuffer(): Promise<ArrayBuffer> {
+      return Promise.reject(new DOMException('The requested file could not be read.', 'NotReadableError'));
+    }
+    override text(): Promise<string> {
+      return this.arrayBuffer().then(() => '');
+    }
+  }
+
+  it('says so in words, and leaves the ledger as it was', async () => {
+    const target = await ledgers.open();
+    await target.execute(open('zed', 'Zed', 'EUR', '5'));
+    const dbBefore = await dumpDb(target.db);
+
+    // On this thread: a Worker would be handed a copy of the file, not this stand-in.
+    const importing = importLedger(target.db, new VanishedFile([goodText]), { mode: 'replace', checkIn: 'thread' });
+
+    await expect(importing).rejects.toBeInstanceOf(ImportError);
+    await expect(importing).rejects.toMatchObject({ code: 'IMPORT_FILE_UNREADABLE', message: expect.stringContaining('changed, moved or deleted while it was being imported. Nothing was imported') });
+    expect(await dumpDb(target.db)).toEqual(dbBefore);
+  });
+});
