@@ -85,6 +85,8 @@ export class SliceChecker {
   private readonly check = new LedgerCheck();
   private index = 0;
   private lastAt = '';
+  /** The command of the last event checked, so a commit split over two slices is known as one. */
+  private lastCommand: string | undefined;
 
   constructor(
     source: string | Blob,
@@ -119,7 +121,7 @@ export class SliceChecker {
       return null;
     }
     const lines = this.reader.texts;
-    const segment = new FoldSegmentBuilder();
+    const segment = new FoldSegmentBuilder(this.lastCommand);
     const texts: string[] = [];
     const commandIds: string[] = [];
     const snapshots: SnapshotRecord[] = [];
@@ -135,6 +137,7 @@ export class SliceChecker {
       }
       this.lastAt = metadata.at;
     });
+    this.lastCommand = segment.lastCommand;
     return { segment: segment.take()!, rows: segment.rows, texts, commandIds, snapshots };
   }
 

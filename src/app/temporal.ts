@@ -1,6 +1,7 @@
 import { ValidationError } from '../domain/errors';
 import { replay } from '../domain/account';
-import { ledgerAt, type LedgerAtPoint } from '../projections/timeline';
+import type { RecordedEvent } from '../domain/events';
+import { commitBoundary, commitEndingAt, ledgerAt, type LedgerAtPoint } from '../projections/timeline';
 import type { Ledger, LoadedAccount } from './ledger';
 
 export type { AccountAtPoint, LedgerAtPoint } from '../projections/timeline';
@@ -32,8 +33,17 @@ export class TimeTravel {
     return { state: replay(upTo, snapshot?.state), version };
   }
 
-  ledgerAtPosition(position: number): Promise<LedgerAtPoint> {
-    return ledgerAt(this.ledger.db, { position: Math.max(0, Math.floor(position)) });
+  /**
+   * The whole ledger after the commit that ends nearest `position`, toward `toward` (earlier by default): a
+   * transfer is never shown half done.
+   */
+  async ledgerAtPosition(position: number, toward: 'earlier' | 'later' = 'earlier'): Promise<LedgerAtPoint> {
+    return ledgerAt(this.ledger.db, { position: await commitBoundary(this.ledger.db, position, toward) });
+  }
+
+  /** What happened at the commit that ends at `position`: its events, oldest first. */
+  commitEndingAt(position: number): Promise<RecordedEvent[]> {
+    return commitEndingAt(this.ledger.db, position);
   }
 
   ledgerAtTime(at: Date | string): Promise<LedgerAtPoint> {

@@ -222,7 +222,7 @@ export class ProjectionBuilder {
    */
   drain(all: boolean): { pages: HistoryPage[]; checkpoints: LedgerCheckpoint[]; segments: FoldSegment[] } {
     const segment = this.segment?.take();
-    if (segment) this.segment = new FoldSegmentBuilder();
+    if (segment) this.segment = new FoldSegmentBuilder(this.segment!.lastCommand);
     return {
       pages: packPages(all ? this.pages.splice(0) : this.completePacks()),
       checkpoints: this.checkpoints.splice(0),

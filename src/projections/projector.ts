@@ -12,7 +12,7 @@ import type { AccountRow, CheckpointAccount, HistoryPage, LedgerCheckpoint } fro
 const SEGMENT_PAGE = 4;
 
 /** Raise when a fold changes: stored read models of another version are rebuilt on open. */
-export const PROJECTION_VERSION = 5;
+export const PROJECTION_VERSION = 6;
 
 function checkpointAccount(row: AccountRow): CheckpointAccount {
   return [row.accountId, row.ownerName, row.currency, row.status, row.balance, row.version];

@@ -2,7 +2,8 @@ import { StorageError } from '../domain/errors';
 import type { LedgerDb } from '../store/db';
 import { EventStore } from '../store/event-store';
 import { foldableSegment, segmentRows } from '../store/fold-segments';
-import type { FoldSegment } from '../store/records';
+import type { FoldSegment, LogMeta } from '../store/records';
+import type { RecordedEvent } from '../domain/events';
 import { ProjectionBuilder } from './fold';
 import type { AccountRow, CheckpointAccount } from './rows';
 
@@ -86,4 +87,72 @@ async function segmentsHolding(db: LedgerDb, from: number, to: number): Promise<
   // The segment holding `from` starts at or before it.
   const first = ((await db.folds.where('start').belowOrEqual(from).lastKey()) as number | undefined) ?? 1;
   return db.folds.where('start').between(first, to, true, true).toArray();
+}
+
+/**
+ * Reads which events begin a commit. A commit (a transfer's two halves, an account opened with its first
+ * deposit) was written at once: no one could ever have seen the ledger between its events.
+ */
+class CommitReader {
+  private readonly store: EventStore;
+  constructor(
+    private readonly db: LedgerDb,
+    private readonly meta: LogMeta,
+  ) {
+    this.store = new EventStore(db);
+  }
+
+  /** Whether the event at `position` belongs to the commit of the event before it. */
+  async joinsPrevious(position: number): Promise<boolean> {
+    if (position <= 1 || position > this.meta.position) return false;
+    const through = this.meta.projections?.segmentsThrough ?? 0;
+    if (position <= through) {
+      const segment = await this.db.folds.where('start').belowOrEqual(position).last();
+      if (!segment || !foldableSegment(segment) || position - segment.start >= segment.versions.length) throw unreadable();
+      return segment.joined.includes(position - segment.start);
+    }
+    // An appended command never shares its id with an event before the segments end.
+    if (position - 1 <= through) return false;
+    const [before, event] = await this.store.readAppended(position - 1, position);
+    return before !== undefined && event !== undefined && before.metadata.commandId === event.metadata.commandId;
+  }
+
+  /** The event at `position`: from its stream, found through the fold segments or the appended records. */
+  async eventAt(position: number): Promise<RecordedEvent | undefined> {
+    const through = this.meta.projections?.segmentsThrough ?? 0;
+    if (position > through) return (await this.store.readAppended(position, position))[0];
+    const segment = await this.db.folds.where('start').belowOrEqual(position).last();
+    if (!segment || !foldableSegment(segment)) throw unreadable();
+    const row = position - segment.start;
+    const [event] = await this.store.readStream(segmentRows(segment).streamIds[row]!, segment.versions[row]!, segment.versions[row]!);
+    return event;
+  }
+}
+
+/**
+ * The nearest position to `position`, toward `toward`, that ends a commit (0 and the log's end do too): the
+ * points in time a person can be shown.
+ */
+export function commitBoundary(db: LedgerDb, position: number, toward: 'earlier' | 'later'): Promise<number> {
+  return db.transaction('r', [db.meta, db.commits, db.folds], async () => {
+    const meta = await new EventStore(db).meta();
+    const commits = new CommitReader(db, meta);
+    let at = Math.max(0, Math.min(Math.floor(position), meta.position));
+    while (at > 0 && at < meta.position && (await commits.joinsPrevious(at + 1))) at += toward === 'later' ? 1 : -1;
+    return at;
+  });
+}
+
+/** The events of the commit that ends at `position` (none at 0), oldest first. */
+export function commitEndingAt(db: LedgerDb, position: number): Promise<RecordedEvent[]> {
+  return db.transaction('r', [db.meta, db.commits, db.folds], async () => {
+    const commits = new CommitReader(db, await new EventStore(db).meta());
+    const events: RecordedEvent[] = [];
+    for (let at = position; at > 0; at--) {
+      const event = await commits.eventAt(at);
+      if (event) events.unshift(event);
+      if (!(await commits.joinsPrevious(at))) break;
+    }
+    return events;
+  });
 }

@@ -28,18 +28,19 @@ function compare<T>(
   }
 }
 
-/** Each position's row of fold segments, up to `to`: the event's stream, version, kind, time, balance after, and what opened or closed it. */
+/** Each position's row of fold segments, up to `to`: the event's stream, version, kind, time, balance after, what opened or closed it, and whether it continues a commit. */
 function rowsByPosition(segments: FoldSegment[], to: number): Map<string, unknown> {
   const rows = new Map<string, unknown>();
   for (const segment of segments) {
     const { streamIds, ats, balances } = segmentRows(segment);
     const opened = new Map(segment.opened.map(([row, ...account]) => [row, account]));
     const closed = new Map(segment.closed);
+    const joined = new Set(segment.joined);
     streamIds.forEach((streamId, row) => {
       const position = segment.start + row;
       if (position > to) return;
       const kind = segment.kinds[row];
-      rows.set(String(position), [streamId, segment.versions[row], kind, ats[row], balances[row], opened.get(row) ?? null, closed.get(row) ?? null]);
+      rows.set(String(position), [streamId, segment.versions[row], kind, ats[row], balances[row], opened.get(row) ?? null, closed.get(row) ?? null, joined.has(row)]);
     });
   }
   return rows;

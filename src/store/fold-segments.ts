@@ -17,7 +17,7 @@ export type Kind = (typeof KIND)[AccountEventType];
 const KINDS = new Set<string>(Object.values(KIND));
 
 /** Raise when FoldSegment changes shape or meaning. */
-export const FOLD_SEGMENT_VERSION = 2;
+export const FOLD_SEGMENT_VERSION = 3;
 
 /** Whether this app can fold a segment: its format, and every event type in it, are this app's. */
 export function foldableSegment(segment: FoldSegment): boolean {
@@ -38,7 +38,7 @@ export function segmentRows(segment: FoldSegment): SegmentRows {
   return { streamIds: fromColumn(segment.streamIds), ats: fromColumn(segment.ats), balances: fromColumn(segment.balances) };
 }
 
-/** Collects one segment from events in position order, each with its account's balance right after it. */
+/** Collects one segment from events in position order, each with its account's balance right after it (a builder per segment). */
 export class FoldSegmentBuilder {
   private start = 0;
   private readonly streamIds: string[] = [];
@@ -48,10 +48,16 @@ export class FoldSegmentBuilder {
   private readonly balances: string[] = [];
   private readonly opened: FoldSegment['opened'] = [];
   private readonly closed: FoldSegment['closed'] = [];
+  private readonly joined: number[] = [];
+
+  /** `lastCommand`: the command of the event just before this segment's first, when there is one. */
+  constructor(public lastCommand?: string) {}
 
   add(event: RecordedEvent, balanceAfter: string): void {
     const row = this.versions.length;
     if (row === 0) this.start = event.position;
+    if (event.metadata.commandId === this.lastCommand) this.joined.push(row);
+    this.lastCommand = event.metadata.commandId;
     this.streamIds.push(event.streamId);
     this.versions.push(event.version);
     this.kinds += KIND[event.type];
@@ -69,7 +75,7 @@ export class FoldSegmentBuilder {
   /** The segment of every event added (null when none was). */
   take(): FoldSegment | null {
     if (this.versions.length === 0) return null;
-    const { start, versions, kinds, opened, closed } = this;
-    return { start, version: FOLD_SEGMENT_VERSION, streamIds: toColumn(this.streamIds), versions, kinds, ats: toColumn(this.ats), balances: toColumn(this.balances), opened, closed };
+    const { start, versions, kinds, opened, closed, joined } = this;
+    return { start, version: FOLD_SEGMENT_VERSION, streamIds: toColumn(this.streamIds), versions, kinds, ats: toColumn(this.ats), balances: toColumn(this.balances), opened, closed, joined };
   }
 }

@@ -158,4 +158,6 @@ export interface FoldSegment {
   opened: [number, string, Currency][];
   /** Rows that close an account: [row, reason]. */
   closed: [number, string][];
+  /** Rows whose event belongs to the same commit as the event before it (a transfer's second half): no point in time falls between. */
+  joined: number[];
 }

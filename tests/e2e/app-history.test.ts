@@ -86,9 +86,28 @@ describe('history', () => {
 
     await slide(slider, ['Home'], card, 'Before the first event');
     await textContaining(card, 'No account existed yet at this point.');
-    await slide(slider, ['ArrowRight', 'ArrowRight'], card, 'After event 2 of 7');
-    expect(await balancesThen(card)).toEqual([`Ada Lovelace | EUR | Open | ${await money(page, '100.00')}`]);
-    await slide(slider, ['ArrowRight', 'ArrowRight'], card, 'After event 4 of 7');
+    // One key, one commit: an opening with its first deposit, and a transfer's two halves, are one step each,
+    // and at every point the balances add up to the money deposited less the money withdrawn by then.
+    // In cents, from the digits shown (EUR has two decimals): no amount goes through a float.
+    const totalCents = async () => {
+      let cents = 0;
+      for (const line of await balancesThen(card)) cents += Number(line.split(' | ')[3]!.replace(/[^\d-]/g, ''));
+      return cents;
+    };
+    const steps: [string, string, string, number][] = [
+      ['ArrowRight', 'After event 2 of 7', `Account opened for Ada Lovelace in EUR with ${await money(page, '100.00')}`, 10_000],
+      ['ArrowRight', 'After event 3 of 7', 'Account opened for Bob Bemer in EUR', 10_000],
+      ['ArrowRight', 'After event 4 of 7', `Deposit of ${await money(page, '50.00')} to Ada Lovelace`, 15_000],
+      ['ArrowRight', 'After event 6 of 7', `Transfer of ${await money(page, '30.00')} from Ada Lovelace to Bob Bemer`, 15_000],
+      ['ArrowRight', 'After event 7 of 7', `Withdrawal of ${await money(page, '20.00')} from Ada Lovelace`, 13_000],
+      ['ArrowLeft', 'After event 6 of 7', 'Transfer of', 15_000],
+      ['ArrowLeft', 'After event 4 of 7', 'Deposit of', 15_000],
+    ];
+    for (const [key, where, what, cents] of steps) {
+      await slide(slider, [key], card, where);
+      await textContaining(card.getByTestId('what-happened'), what);
+      expect(await totalCents(), where).toBe(cents);
+    }
     expect(await balancesThen(card)).toEqual([
       `Ada Lovelace | EUR | Open | ${await money(page, '150.00')}`,
       `Bob Bemer | EUR | Open | ${await money(page, '0.00')}`,

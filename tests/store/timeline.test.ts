@@ -6,8 +6,9 @@ import type { Ledger } from '../../src/app/ledger';
 import { TimeTravel } from '../../src/app/temporal';
 import { evolve, initialState, type AccountState } from '../../src/domain/account';
 import type { RecordedEvent } from '../../src/domain/events';
+import { Money } from '../../src/domain/money';
 import { verifyProjections } from '../../src/projections/verify';
-import { deposit, transfer, withdraw } from '../support/ledger';
+import { deposit, lastWholeCommit, transfer, withdraw } from '../support/ledger';
 import { runMixedHistory, useLedgers } from '../support/store';
 
 const ledgers = useLedgers();
@@ -26,13 +27,37 @@ function foldPrefix(events: RecordedEvent[]) {
 const view = (accounts: { accountId: string; status: string; balance: string }[]) =>
   accounts.map(({ accountId, status, balance }) => ({ accountId, status, balance })).sort((a, b) => a.accountId.localeCompare(b.accountId));
 
+/** Whether the log can be shown after its first `p` events: no commit is cut in two there. */
+const endsACommit = (log: RecordedEvent[], p: number) => lastWholeCommit(log, p) === p;
+
+/** Deposits less withdrawals of the first `p` events, per currency: what the balances must add up to. */
+function moneyIn(log: RecordedEvent[], p: number): Map<string, string> {
+  const currencies = new Map<string, string>();
+  const totals = new Map<string, Money>();
+  for (const event of log.slice(0, p)) {
+    if (event.type === 'AccountOpened') currencies.set(event.streamId, event.data.currency);
+    const currency = currencies.get(event.streamId)!;
+    const total = totals.get(currency) ?? new Money(0);
+    if (event.type === 'MoneyDeposited') totals.set(currency, total.plus(event.data.amount));
+    if (event.type === 'MoneyWithdrawn') totals.set(currency, total.minus(event.data.amount));
+  }
+  return new Map([...totals].map(([currency, total]) => [currency, total.toFixed(2)]));
+}
+
 async function expectEveryPositionMatches(ledger: Ledger): Promise<void> {
   const log = await ledger.store.readAll();
   const time = new TimeTravel(ledger);
   for (let p = 0; p <= log.length; p++) {
     const point = await time.ledgerAtPosition(p);
-    expect(point.position, `position ${p}`).toBe(p);
-    expect(view(point.accounts), `accounts at position ${p}`).toEqual(view(foldPrefix(log.slice(0, p))));
+    const expected = lastWholeCommit(log, p);
+    expect(point.position, `position ${p}`).toBe(expected);
+    expect(view(point.accounts), `accounts at position ${p}`).toEqual(view(foldPrefix(log.slice(0, expected))));
+    const later = await time.ledgerAtPosition(p, 'later');
+    expect(endsACommit(log, later.position) && later.position >= p && later.position - p <= 1, `later from ${p}`).toBe(true);
+    // Money is conserved at every point that can be shown: balances add up to deposits less withdrawals.
+    const balances = new Map<string, Money>();
+    for (const account of point.accounts) balances.set(account.currency, (balances.get(account.currency) ?? new Money(0)).plus(account.balance));
+    for (const [currency, total] of moneyIn(log, expected)) expect(balances.get(currency)?.toFixed(2), `${currency} at position ${p}`).toBe(total);
     // The same point found by its time: the last event at that instant (a transfer's two sides share one).
     if (p > 0) {
       const byTime = await time.ledgerAtTime(log[p - 1]!.metadata.at);

@@ -56,3 +56,13 @@ export const close = (accountId: string, reason = 'No longer needed'): LedgerCom
 });
 
 export { LedgerDb };
+
+/**
+ * The last position at or before `p` that ends a commit: time travel never shows the log inside one (between
+ * a transfer's two halves, or an opening and its first deposit).
+ */
+export function lastWholeCommit(log: readonly { metadata: { commandId: string } }[], p: number): number {
+  let whole = p;
+  while (whole > 0 && whole < log.length && log[whole]!.metadata.commandId === log[whole - 1]!.metadata.commandId) whole--;
+  return whole;
+}

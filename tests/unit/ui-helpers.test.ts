@@ -6,6 +6,7 @@ import { canonicalAmount } from '../../src/ui/lib/amount-input';
 import { formatMoney } from '../../src/ui/lib/format';
 import { handleError } from '../../src/ui/lib/handle-error';
 import { backupState } from '../../src/ui/lib/backup';
+import { describeCommit } from '../../src/ui/lib/commit-words';
 import { href, parseHash } from '../../src/ui/lib/router.svelte';
 import type { AccountRow } from '../../src/projections/rows';
 
@@ -143,5 +144,23 @@ describe('a refusal as the screens show it', () => {
 
     expect(handleError(refusal)).toBe(`Insufficient funds: the balance is ${formatMoney('1000.00', 'EUR')}, ${formatMoney('1000.01', 'EUR')} was requested.`);
     expect(handleError(new DomainError('ACCOUNT_CLOSED', 'Account a is closed and accepts no more transactions.'))).toBe('Account a is closed and accepts no more transactions.');
+  });
+});
+
+describe('a commit in a person’s words', () => {
+  const meta = (i: number) => ({ eventId: `e${i}`, commandId: 'c', at: '2026-12-01T10:00:00.000Z' });
+  const base = (i: number, streamId: string) => ({ streamId, version: i, position: i, schemaVersion: 2, metadata: meta(i) });
+  const accounts = (id: string) => ({ a: { ownerName: 'Ada Lovelace', currency: 'EUR' }, b: { ownerName: 'Bob Bemer', currency: 'EUR' } })[id];
+
+  it('names a transfer by its amount and both owners, with its description', () => {
+    const sent = { ...base(5, 'a'), type: 'TransferSent', data: { accountId: 'a', transferId: 't', toAccountId: 'b', amount: '30.00', description: 'Rent' } } as const;
+    expect(describeCommit([sent], accounts)).toBe(`Transfer of ${formatMoney('30.00', 'EUR')} from Ada Lovelace to Bob Bemer: “Rent”`);
+  });
+
+  it('names an opening with its first deposit as one thing that happened', () => {
+    const opened = { ...base(1, 'a'), type: 'AccountOpened', data: { accountId: 'a', ownerName: 'Ada Lovelace', currency: 'EUR' } } as const;
+    const deposited = { ...base(2, 'a'), type: 'MoneyDeposited', data: { accountId: 'a', amount: '100.00', description: '' } } as const;
+    expect(describeCommit([opened, deposited], accounts)).toBe(`Account opened for Ada Lovelace in EUR with ${formatMoney('100.00', 'EUR')}`);
+    expect(describeCommit([], accounts)).toBe('');
   });
 });
