@@ -91,7 +91,7 @@ interface Step {
 
 /**
  * Folds events into the read models. The inline projector (seeded with the rows a command touches), the
- * rebuild, the import and the verifier all use this one fold, so they cannot disagree.
+ * rebuild, the import, the verifier and time travel all use this one fold, so they cannot disagree.
  */
 export class ProjectionBuilder {
   private readonly working = new Map<string, Working>();

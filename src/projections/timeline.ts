@@ -24,7 +24,7 @@ export interface LedgerAtPoint {
 }
 
 /** Where a walk along the log stops: at a position, or before the first event later than a time. */
-export type Limit = { position: number } | { at: string };
+type Limit = { position: number } | { at: string };
 
 const within = (limit: Limit, position: number, at: string) => ('position' in limit ? position <= limit.position : at <= limit.at);
 
@@ -107,8 +107,7 @@ class CommitReader {
     if (position <= 1 || position > this.meta.position) return false;
     const through = this.meta.projections?.segmentsThrough ?? 0;
     if (position <= through) {
-      const segment = await this.db.folds.where('start').belowOrEqual(position).last();
-      if (!segment || !foldableSegment(segment) || position - segment.start >= segment.versions.length) throw unreadable();
+      const segment = await this.segmentAt(position);
       return segment.joined.includes(position - segment.start);
     }
     // An appended command never shares its id with an event before the segments end.
@@ -117,12 +116,18 @@ class CommitReader {
     return before !== undefined && event !== undefined && before.metadata.commandId === event.metadata.commandId;
   }
 
+  /** The fold segment that holds `position` (one of the segments' part of the log). */
+  private async segmentAt(position: number): Promise<FoldSegment> {
+    const segment = await this.db.folds.where('start').belowOrEqual(position).last();
+    if (!segment || !foldableSegment(segment) || position - segment.start >= segment.versions.length) throw unreadable();
+    return segment;
+  }
+
   /** The event at `position`: from its stream, found through the fold segments or the appended records. */
   async eventAt(position: number): Promise<RecordedEvent | undefined> {
     const through = this.meta.projections?.segmentsThrough ?? 0;
     if (position > through) return (await this.store.readAppended(position, position))[0];
-    const segment = await this.db.folds.where('start').belowOrEqual(position).last();
-    if (!segment || !foldableSegment(segment)) throw unreadable();
+    const segment = await this.segmentAt(position);
     const row = position - segment.start;
     const [event] = await this.store.readStream(segmentRows(segment).streamIds[row]!, segment.versions[row]!, segment.versions[row]!);
     return event;
