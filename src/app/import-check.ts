@@ -1,4 +1,4 @@
-import { ImportError } from '../domain/errors';
+import { ImportError, type ImportPlace } from '../domain/errors';
 import type { RecordedEvent } from '../domain/events';
 import { LedgerCheck } from '../domain/ledger-check';
 import type { FoldSegment, SnapshotRecord } from '../store/records';
@@ -32,25 +32,19 @@ export type Wait = <T>(promise: Promise<T>) => Promise<T>;
 export interface CheckSummary {
   events: number;
   accounts: number;
-  /** Time of the last event ('' for an empty file). */
+  /** Times of the first and the last event ('' for an empty file). */
+  firstAt: string;
   lastAt: string;
 }
 
 /** An ImportError as it crosses from the Worker that found it. */
-export interface ImportErrorParts {
+export interface ImportErrorParts extends ImportPlace {
   code: ImportError['code'];
   detail: string;
-  eventIndex?: number;
-  field?: string;
 }
 
-export function importErrorParts(error: ImportError): ImportErrorParts {
-  return {
-    code: error.code,
-    detail: error.detail,
-    ...(error.eventIndex === undefined ? {} : { eventIndex: error.eventIndex }),
-    ...(error.field === undefined ? {} : { field: error.field }),
-  };
+export function importErrorParts({ code, detail, eventIndex, field, place, amounts }: ImportError): ImportErrorParts {
+  return { code, detail, amounts, ...(eventIndex !== undefined && { eventIndex }), ...(field !== undefined && { field }), ...(place !== undefined && { place }) };
 }
 
 export function importErrorFrom({ code, detail, ...where }: ImportErrorParts): ImportError {
@@ -82,8 +76,9 @@ function storedText(event: RecordedEvent, raw: unknown, line: string | undefined
  */
 export class SliceChecker {
   private readonly reader: EventReader;
-  private readonly check = new LedgerCheck();
+  private readonly check: LedgerCheck;
   private index = 0;
+  private firstAt = '';
   private lastAt = '';
   /** The command of the last event checked, so a commit split over two slices is known as one. */
   private lastCommand: string | undefined;
@@ -94,6 +89,8 @@ export class SliceChecker {
     private readonly snapshotEvery: number,
   ) {
     this.reader = new EventReader(source, whole);
+    // A file of one event per line is refused by its line number: the header is line 1.
+    this.check = new LedgerCheck(whole ? {} : { placeOf: (index) => `line ${index + 2}` });
   }
 
   /** The event count the file's header gives, reading the file as far as the header. */
@@ -137,11 +134,12 @@ export class SliceChecker {
       }
       this.lastAt = metadata.at;
     });
+    if (this.firstAt === '' && texts.length) this.firstAt = segment.rows.ats[0]!;
     this.lastCommand = segment.lastCommand;
     return { segment: segment.take()!, rows: segment.rows, texts, commandIds, snapshots };
   }
 
   summary(): CheckSummary {
-    return { events: this.index, accounts: this.check.accountCount, lastAt: this.lastAt };
+    return { events: this.index, accounts: this.check.accountCount, firstAt: this.firstAt, lastAt: this.lastAt };
   }
 }

@@ -2,7 +2,7 @@ import { ImportError } from '../domain/errors';
 import { waitInTransaction, type LedgerDb } from '../store/db';
 import { storageFailure } from '../store/event-store';
 import { DEFAULT_SNAPSHOT_EVERY } from '../store/snapshot-state';
-import { SliceChecker } from './import-check';
+import { SliceChecker, type CheckSummary } from './import-check';
 import { NotLineLayout } from './import-source';
 import { ImportWriter } from './import-writer';
 
@@ -120,11 +120,33 @@ export async function importHere(db: LedgerDb, source: string | Blob, options: I
 }
 
 /** Streams a file laid out one event per line; any other valid layout is parsed whole. */
-async function runAnyLayout(db: LedgerDb, source: string | Blob, options: ImportOptions): Promise<ImportResult> {
+async function anyLayout<T>(read: (whole: boolean) => Promise<T>): Promise<T> {
   try {
-    return await run(db, source, options, false);
+    return await read(false);
   } catch (error) {
     if (!(error instanceof NotLineLayout)) throw error;
-    return run(db, source, options, true);
+    return read(true);
   }
+}
+
+const runAnyLayout = (db: LedgerDb, source: string | Blob, options: ImportOptions) => anyLayout((whole) => run(db, source, options, whole));
+
+/**
+ * Checks a whole file as the import would, writing nothing, and says what it holds: the person is asked
+ * to import it only once it is known to be good. (The import checks it again as it writes: the file may
+ * have changed since.)
+ */
+export function checkHere(source: string | Blob, { onProgress, signal }: Pick<ImportOptions, 'onProgress' | 'signal'> = {}): Promise<CheckSummary> {
+  const cancel = signal && cancelledBy(signal);
+  const wait = <T>(promise: Promise<T>) => (cancel ? Promise.race([promise, cancel]) : promise);
+  return anyLayout(async (whole) => {
+    const checker = new SliceChecker(source, whole, 0);
+    const { total } = await checker.readHeader(wait);
+    onProgress?.({ phase: 'reading', done: 0, total });
+    for (let slice = await checker.readSlice(wait); slice !== null; slice = await checker.readSlice(wait)) {
+      if (signal?.aborted) throw cancelled();
+      onProgress?.({ phase: 'reading', done: slice.segment.start + slice.segment.versions.length - 1, total });
+    }
+    return checker.summary();
+  });
 }

@@ -1,4 +1,4 @@
-import type { ImportErrorParts } from './import-check';
+import type { CheckSummary, ImportErrorParts } from './import-check';
 import type { ImportProgress, ImportResult } from './import-here';
 
 /** The database the import Worker opens: the page's own, by name. */
@@ -7,13 +7,15 @@ export interface ImportDatabase {
   timelineEvery: number;
 }
 
-/** What the page asks of the import Worker: one import, with the options that cross a thread. */
-export interface ToImporter {
-  kind: 'start';
-  database: ImportDatabase;
-  source: string | Blob;
-  options: { mode?: 'empty-only' | 'replace'; snapshotEvery?: number; heldBytes?: number; mark: string };
-}
+/** What the page asks of the import Worker: one check of a file, or one import, with the options that cross a thread. */
+export type ToImporter =
+  | { kind: 'check'; source: string | Blob }
+  | {
+      kind: 'start';
+      database: ImportDatabase;
+      source: string | Blob;
+      options: { mode?: 'empty-only' | 'replace'; snapshotEvery?: number; heldBytes?: number; mark: string };
+    };
 
 /** A failure other than a refusal, as it crosses from the Worker: enough to throw the same kind of error again. */
 export interface FailureParts {
@@ -29,5 +31,6 @@ export type FromImporter =
   | { kind: 'ready' }
   | { kind: 'progress'; progress: ImportProgress }
   | { kind: 'done'; result: ImportResult }
+  | { kind: 'checked'; summary: CheckSummary }
   | { kind: 'refused'; error: ImportErrorParts }
   | { kind: 'failed'; error: FailureParts };

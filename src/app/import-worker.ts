@@ -5,7 +5,7 @@ import { ImportError, LedgerError } from '../domain/errors';
 import { LedgerDb } from '../store/db';
 import { importErrorParts } from './import-check';
 import type { FromImporter, ToImporter } from './import-protocol';
-import { importHere } from './import-here';
+import { checkHere, importHere, type ImportProgress } from './import-here';
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
 const send = (message: FromImporter) => scope.postMessage(message);
@@ -16,10 +16,14 @@ function failed(error: unknown): FromImporter {
   return { kind: 'failed', error: { name, message, ...(error instanceof LedgerError ? { code: error.code } : {}) } };
 }
 
-async function run({ database, source, options }: ToImporter): Promise<FromImporter> {
+const onProgress = (progress: ImportProgress) => send({ kind: 'progress', progress });
+
+async function run(task: ToImporter): Promise<FromImporter> {
+  if (task.kind === 'check') return checkHere(task.source, { onProgress }).then((summary) => ({ kind: 'checked', summary }), failed);
+  const { database, source, options } = task;
   const db = new LedgerDb(database.name, { timelineEvery: database.timelineEvery });
   try {
-    const result = await importHere(db, source, { ...options, onProgress: (progress) => send({ kind: 'progress', progress }) });
+    const result = await importHere(db, source, { ...options, onProgress });
     return { kind: 'done', result };
   } catch (error) {
     return failed(error);

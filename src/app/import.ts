@@ -1,14 +1,28 @@
 import { ImportError, StorageError, assertNever, type ErrorCode } from '../domain/errors';
 import type { LedgerDb } from '../store/db';
-import { importErrorFrom } from './import-check';
+import { importErrorFrom, type CheckSummary } from './import-check';
 import type { FailureParts, FromImporter, ToImporter } from './import-protocol';
-import { cancelled, importHere, newImportMark, type ImportOptions, type ImportResult } from './import-here';
+import { cancelled, checkHere, importHere, newImportMark, type CheckPlace, type ImportOptions, type ImportResult } from './import-here';
 
 export { IMPORT_RECORD_BYTES, importTaskBytes } from './import-writer';
 export type { CheckPlace, ImportOptions, ImportPhase, ImportProgress, ImportResult } from './import-here';
+export type { CheckSummary } from './import-check';
 
 /** The import's Worker could not start (its script did not load): the same file can still be imported here. */
 class WorkerUnavailable extends Error {}
+
+/** Runs `there` in a Worker wherever there is one (unless `place` says otherwise), else `here`. */
+async function inWorkerOrHere<T>(place: CheckPlace | undefined, there: () => Promise<T>, here: () => Promise<T>): Promise<T> {
+  if (place ? place === 'worker' : typeof Worker === 'function') {
+    try {
+      return await there();
+    } catch (error) {
+      // A Worker whose script cannot load (a policy, a cache without it) costs responsiveness, not the work.
+      if (!(error instanceof WorkerUnavailable)) throw error;
+    }
+  }
+  return here();
+}
 
 /**
  * Imports a whole-ledger export in ONE transaction (see importHere): a bad
@@ -17,17 +31,39 @@ class WorkerUnavailable extends Error {}
  * thread, so the page keeps responding and its memory does not grow;
  * otherwise (Node, or a Worker whose script cannot load) it runs here.
  */
-export async function importLedger(db: LedgerDb, source: string | Blob, options: ImportOptions = {}): Promise<ImportResult> {
-  const inWorker = options.checkIn ? options.checkIn === 'worker' : typeof Worker === 'function';
-  if (inWorker) {
-    try {
-      return await importInWorker(db, source, options);
-    } catch (error) {
-      // A Worker whose script cannot load (a policy, a cache without it) costs responsiveness, not the import.
-      if (!(error instanceof WorkerUnavailable)) throw error;
-    }
-  }
-  return importHere(db, source, options);
+export function importLedger(db: LedgerDb, source: string | Blob, options: ImportOptions = {}): Promise<ImportResult> {
+  const mark = newImportMark();
+  const { mode, snapshotEvery, heldBytes } = options;
+  const start: ToImporter = {
+    kind: 'start',
+    database: { name: db.name, timelineEvery: db.timelineEvery },
+    source,
+    options: { mark, ...(mode && { mode }), ...(snapshotEvery !== undefined && { snapshotEvery }), ...(heldBytes !== undefined && { heldBytes }) },
+  };
+  /**
+   * The Worker ended without an answer (a cancel, or it stopped): its transaction has ended with it, and a
+   * read here waits for that. The import may have committed just before: then the head carries its mark,
+   * and that is the outcome, not `otherwise`.
+   */
+  const outcome = async (otherwise: unknown): Promise<ImportResult> => {
+    const head = await db.meta.get('log');
+    if (head?.importMark !== mark) throw otherwise;
+    return { events: head.position, accounts: await db.accounts.count() };
+  };
+  return inWorkerOrHere(
+    options.checkIn,
+    () => talk(start, options, (answer) => (answer.kind === 'done' ? answer.result : undefined), outcome),
+    () => importHere(db, source, options),
+  );
+}
+
+/** Checks a whole export, writing nothing, and says what it holds (see checkHere); in a Worker wherever there is one. */
+export function checkImportFile(source: string | Blob, options: Pick<ImportOptions, 'onProgress' | 'signal' | 'checkIn'> = {}): Promise<CheckSummary> {
+  return inWorkerOrHere(
+    options.checkIn,
+    () => talk({ kind: 'check', source }, options, (answer) => (answer.kind === 'checked' ? answer.summary : undefined), (otherwise) => Promise.reject(otherwise)),
+    () => checkHere(source, options),
+  );
 }
 
 /** A failure from the Worker as the same kind of error it was there. */
@@ -38,21 +74,14 @@ function failureFrom({ name, message, code }: FailureParts): Error {
   return error;
 }
 
-function importInWorker(db: LedgerDb, source: string | Blob, options: ImportOptions): Promise<ImportResult> {
-  const { onProgress, signal, mode, snapshotEvery, heldBytes } = options;
+/**
+ * Gives the import Worker one task and answers with what `take` finds in its answer. When the Worker ends
+ * without one (a cancel, or it stopped), `outcome` decides.
+ */
+function talk<T>(task: ToImporter, options: Pick<ImportOptions, 'onProgress' | 'signal'>, take: (answer: FromImporter) => T | undefined, outcome: (otherwise: unknown) => Promise<T>): Promise<T> {
+  const { onProgress, signal } = options;
   if (signal?.aborted) return Promise.reject(cancelled());
-  const mark = newImportMark();
-  return new Promise<ImportResult>((resolve, reject) => {
-    /**
-     * The Worker ended without an answer (a cancel, or it stopped): its transaction has ended with it, and a
-     * read here waits for that. The import may have committed just before: then the head carries its mark,
-     * and that is the outcome, not `otherwise`.
-     */
-    const outcome = (otherwise: unknown) =>
-      db.meta
-        .get('log')
-        .then(async (head) => (head?.importMark === mark ? resolve({ events: head.position, accounts: await db.accounts.count() }) : reject(otherwise)))
-        .catch(reject);
+  return new Promise<T>((resolve, reject) => {
     const worker = new Worker(new URL('./import-worker.ts', import.meta.url), { type: 'module', name: 'ledger-import' });
     let started = false;
     let settled = false;
@@ -63,8 +92,9 @@ function importInWorker(db: LedgerDb, source: string | Blob, options: ImportOpti
       signal?.removeEventListener('abort', abort);
       then();
     };
+    const ended = (otherwise: unknown) => settle(() => outcome(otherwise).then(resolve, reject));
     // Ending the Worker closes its connection, which aborts the import's transaction unless it has committed.
-    const abort = () => settle(() => outcome(cancelled()));
+    const abort = () => ended(cancelled());
     signal?.addEventListener('abort', abort, { once: true });
     worker.onmessage = ({ data }: MessageEvent<FromImporter>) => {
       switch (data.kind) {
@@ -74,12 +104,15 @@ function importInWorker(db: LedgerDb, source: string | Blob, options: ImportOpti
         case 'progress':
           if (!settled) onProgress?.(data.progress);
           return;
-        case 'done':
-          return settle(() => resolve(data.result));
         case 'refused':
           return settle(() => reject(importErrorFrom(data.error)));
         case 'failed':
           return settle(() => reject(failureFrom(data.error)));
+        case 'done':
+        case 'checked': {
+          const answer = take(data);
+          return settle(() => (answer === undefined ? reject(new Error(`The import Worker answered ${data.kind}`)) : resolve(answer)));
+        }
         default:
           return assertNever(data, 'message from the import Worker');
       }
@@ -90,15 +123,10 @@ function importInWorker(db: LedgerDb, source: string | Blob, options: ImportOpti
       const message = event.message || 'its Worker stopped';
       // Only a script that never ran is "unavailable": an import that fails later (out of memory on a huge file)
       // must not start again on the page.
-      settle(() => (started ? outcome(stopped(message)) : reject(new WorkerUnavailable(message))));
+      if (started) ended(stopped(message));
+      else settle(() => reject(new WorkerUnavailable(message)));
     };
-    worker.onmessageerror = () => settle(() => outcome(stopped('a message from its Worker could not be read')));
-    const start: ToImporter = {
-      kind: 'start',
-      database: { name: db.name, timelineEvery: db.timelineEvery },
-      source,
-      options: { mark, ...(mode && { mode }), ...(snapshotEvery !== undefined && { snapshotEvery }), ...(heldBytes !== undefined && { heldBytes }) },
-    };
-    worker.postMessage(start);
+    worker.onmessageerror = () => ended(stopped('a message from its Worker could not be read'));
+    worker.postMessage(task);
   });
 }

@@ -1,7 +1,7 @@
 import type { LedgerCommand } from '../domain/commands';
 import { verifyProjections, type ProjectionDifference } from '../projections/verify';
 import { exportLedger, exportLedgerBlob } from './export';
-import { importLedger, type ImportOptions, type ImportResult } from './import';
+import { checkImportFile, importLedger, type CheckSummary, type ImportOptions, type ImportResult } from './import';
 import { Ledger, type CommandResult, type LedgerOptions } from './ledger';
 import { LedgerQueries } from './queries';
 import { TimeTravel } from './temporal';
@@ -75,6 +75,11 @@ export class LedgerService {
   /** The export as a file, built from slices: the form to download a large ledger in. */
   exportBlob(): Promise<Blob> {
     return exportLedgerBlob(this.ledger.db, this.ledger.clock());
+  }
+
+  /** Checks an export without writing anything, and says what it holds: what a person is asked about before an import. */
+  checkImport(source: string | Blob, options: Pick<ImportOptions, 'onProgress' | 'signal'> = {}): Promise<CheckSummary> {
+    return checkImportFile(source, options);
   }
 
   importJson(source: string | Blob, options: ImportOptions = {}): Promise<ImportResult> {

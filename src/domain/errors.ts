@@ -36,11 +36,21 @@ export type ErrorCode =
   | 'TIMELINE_UNREADABLE'
   | 'NOT_FOUND';
 
+/** An amount a message names, as the message writes it, so a screen can show it in the person's own format. */
+export interface MoneyMention {
+  text: string;
+  amount: string;
+  currency: string;
+}
+
 export class LedgerError extends Error {
   readonly code: ErrorCode;
-  constructor(code: ErrorCode, message: string) {
+  /** The amounts the message names (see MoneyMention). */
+  readonly amounts: readonly MoneyMention[];
+  constructor(code: ErrorCode, message: string, amounts: readonly MoneyMention[] = []) {
     super(message);
     this.code = code;
+    this.amounts = amounts;
     this.name = new.target.name;
   }
 }
@@ -54,21 +64,8 @@ export class ValidationError extends LedgerError {
   }
 }
 
-/** An amount a message names, as the message writes it, so a screen can show it in the person's own format. */
-export interface MoneyMention {
-  text: string;
-  amount: string;
-  currency: string;
-}
-
 /** The input is well formed but a business rule refuses it (overdraft, closed account). */
-export class DomainError extends LedgerError {
-  readonly amounts: readonly MoneyMention[];
-  constructor(code: ErrorCode, message: string, amounts: readonly MoneyMention[] = []) {
-    super(code, message);
-    this.amounts = amounts;
-  }
-}
+export class DomainError extends LedgerError {}
 
 /** A stored or imported event cannot be understood (unknown type, future schema). */
 export class EventSchemaError extends LedgerError {}
@@ -89,21 +86,38 @@ export class ConcurrencyError extends LedgerError {
   }
 }
 
-/** An import file was refused; `eventIndex` and `field` say where, when it is about one event. */
+/** Where in an import file a refusal is: the event (from 0), its field, and the place as a person counts it. */
+export interface ImportPlace {
+  eventIndex?: number;
+  field?: string;
+  /** "Line 14" (the file's own line) or "Event 14" (a file not laid out one event per line); default the latter. */
+  place?: string;
+  amounts?: readonly MoneyMention[];
+}
+
+/**
+ * An import file was refused. The message says where as a person counts ("Line 14: …"); `path`
+ * (events[12].data.amount) says it for a developer.
+ */
 export class ImportError extends LedgerError {
   readonly eventIndex: number | undefined;
   readonly field: string | undefined;
-  /** The message without the events[i].field prefix, so the error can be rebuilt where it is reported. */
+  readonly place: string | undefined;
+  /** The message without its place, so the error can be rebuilt where it is reported. */
   readonly detail: string;
-  constructor(code: ErrorCode, message: string, where: { eventIndex?: number; field?: string } = {}) {
-    const prefix =
-      where.eventIndex === undefined
-        ? ''
-        : `events[${where.eventIndex}]${where.field ? `.${where.field}` : ''}: `;
-    super(code, prefix + message);
-    this.detail = message;
+  constructor(code: ErrorCode, detail: string, where: ImportPlace = {}) {
+    const place = where.place ?? (where.eventIndex === undefined ? undefined : `Event ${where.eventIndex + 1}`);
+    super(code, place === undefined ? detail : `${place}: ${detail}`, where.amounts);
+    this.detail = detail;
     this.eventIndex = where.eventIndex;
     this.field = where.field;
+    this.place = place;
+  }
+
+  /** The field at fault as a developer reads it: events[12].data.amount. */
+  get path(): string | undefined {
+    if (this.eventIndex === undefined) return undefined;
+    return `events[${this.eventIndex}]${this.field ? `.${this.field}` : ''}`;
   }
 }
 

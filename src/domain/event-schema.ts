@@ -1,11 +1,17 @@
 import { ValidationError } from './errors';
 import type { AccountEvent, AccountEventType } from './events';
-import { CURRENCIES, checkAmount, parseCurrency, type Currency } from './money';
-import { assertId, parseOwnerName } from './rules';
+import { CURRENCIES, checkAmount, isCanonicalAmount, parseCurrency, toAmountString, Money, type Currency } from './money';
+import { MAX_TEXT, assertId, parseOwnerName } from './rules';
 
 type Data = Record<string, unknown>;
 
-const keep = (_checked: unknown, original: string): string => original;
+/** A text as a command stores it: trimmed (a command trims what it is given), so the limits hold on the stored value. */
+function stored(checked: string, original: unknown, field: string): string {
+  if (checked !== original) {
+    throw new ValidationError('INVALID_EVENT', field, `${field} starts or ends with spaces, which the app never stores.`);
+  }
+  return checked;
+}
 
 const MOST_DECIMALS = (Object.keys(CURRENCIES) as Currency[]).reduce((a, b) => (CURRENCIES[b] > CURRENCIES[a] ? b : a));
 
@@ -34,18 +40,22 @@ export function parseEventData(
     const currency = currencyOf(accountId);
     // Without a known account the rules check refuses the event as "account does not exist". Checking the
     // amount against the most lenient currency until then keeps that the error reported, not a digits complaint.
-    checkAmount(data.amount, currency ?? MOST_DECIMALS, 'data.amount');
-    return data.amount as string;
+    const amount = checkAmount(data.amount, currency ?? MOST_DECIMALS, 'data.amount');
+    if (currency && !isCanonicalAmount(amount, currency)) {
+      const canonical = toAmountString(new Money(amount), currency);
+      throw new ValidationError('INVALID_EVENT', 'data.amount', `the amount is written "${amount}"; the app writes ${currency} amounts as "${canonical}".`);
+    }
+    return amount;
   };
   const text = (field: string): string => {
     const value = data[field];
     if (typeof value !== 'string') {
       throw new ValidationError('INVALID_EVENT', `data.${field}`, `data.${field} must be a string.`);
     }
-    if (value.length > 500) {
-      throw new ValidationError('TEXT_TOO_LONG', `data.${field}`, `data.${field} is longer than 500 characters.`);
+    if (value.length > MAX_TEXT) {
+      throw new ValidationError('TEXT_TOO_LONG', `data.${field}`, `data.${field} is longer than ${MAX_TEXT} characters.`);
     }
-    return value;
+    return stored(value.trim(), value, `data.${field}`);
   };
   let event: AccountEvent;
   switch (type) {
@@ -54,8 +64,7 @@ export function parseEventData(
         type,
         data: {
           accountId,
-          // Validated, but kept exactly as recorded so an export round-trips byte for byte.
-          ownerName: keep(parseOwnerName(data.ownerName, 'data.ownerName'), data.ownerName as string),
+          ownerName: stored(parseOwnerName(data.ownerName, 'data.ownerName'), data.ownerName, 'data.ownerName'),
           currency: parseCurrency(data.currency, 'data.currency'),
         },
       };

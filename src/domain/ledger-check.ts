@@ -5,6 +5,7 @@ import type { AccountEvent, EventMetadata, RecordedEvent, TransferSent } from '.
 import { InstantReader } from './instant';
 import { type Currency, Money, fromMinorUnits, toMinorUnits } from './money';
 import { NONE, type OpenReplayed, type Replayed, decimalState, evolveReplayed } from './replayed-account';
+import { refusalWords } from './refusal-words';
 import { assertFunds, assertId, assertNew, assertOpen, assertTransferable, assertZeroBalance } from './rules';
 import { upcast } from './upcast';
 
@@ -42,34 +43,43 @@ function checkKeys(index: number, value: Record<string, unknown>, expected: Read
   }
 }
 
-/** A shared rule's refusal as the refusal of the event at `index`: the rules know nothing of raw events, so this names the field it is about. */
-function refusedBy(index: number, field: string, error: unknown): never {
-  if (error instanceof DomainError) refuse(index, field, error.message);
+/** A shared rule's refusal of the event being checked, about `field`; LedgerCheck.accept says it in the import's words. */
+class RuleRefusal extends Error {
+  constructor(
+    readonly field: string,
+    readonly refusal: DomainError,
+  ) {
+    super(refusal.message);
+  }
+}
+
+function refusedBy(field: string, error: unknown): never {
+  if (error instanceof DomainError) throw new RuleRefusal(field, error);
   throw error;
 }
 
 /** Runs a shared rule on the event at `index`. */
-function guarded(index: number, field: string, rule: () => void): void {
+function guarded(field: string, rule: () => void): void {
   try {
     rule();
   } catch (error) {
-    refusedBy(index, field, error);
+    refusedBy(field, error);
   }
 }
 
 /** The account, when it is open; else the shared rule's refusal, about `field` (no closure: every event asks). */
-function openAt(index: number, field: string, state: Replayed, accountId: string, role?: string): OpenReplayed {
+function openAt(field: string, state: Replayed, accountId: string, role?: string): OpenReplayed {
   try {
     return assertOpen(state, accountId, role);
   } catch (error) {
-    return refusedBy(index, field, error);
+    return refusedBy(field, error);
   }
 }
 
 /** The minor units an amount takes from an account; no overdraft, and the refusal is the shared rule's own. */
-function fundsAt(index: number, account: OpenReplayed, amount: string): bigint {
+function fundsAt(account: OpenReplayed, amount: string): bigint {
   const units = toMinorUnits(amount, account.currency);
-  if (units > account.units) guarded(index, 'data.amount', () => assertFunds(decimalState(account), new Money(amount)));
+  if (units > account.units) guarded('data.amount', () => assertFunds(decimalState(account), new Money(amount)));
   return units;
 }
 
@@ -84,9 +94,21 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
   return proto === Object.prototype || proto === null;
 }
 
+/** How far ahead of this device's clock an event's time may be: clocks of two devices differ a little. */
+export const FUTURE_TOLERANCE_MS = 5 * 60_000;
+
+export interface LedgerCheckOptions {
+  /** This device's clock, in ms (default Date.now() at construction): no event may be later, give or take FUTURE_TOLERANCE_MS. */
+  now?: number;
+  /** Where the event at an index is, as a person counts: "line 14" of the file (default "event 14"). */
+  placeOf?: (index: number) => string;
+}
+
+const eventPlace = (index: number) => `event ${index + 1}`;
+
 /**
  * Replays an untrusted log one event at a time and refuses the first event
- * that is malformed or that the business rules would never have produced.
+ * that is malformed or that no command could have written.
  * Nothing is written while it runs; the caller writes only after `finish()`.
  */
 export class LedgerCheck {
@@ -94,15 +116,32 @@ export class LedgerCheck {
   private readonly versions = new Map<string, number>();
   private readonly instants = new InstantReader();
   private readonly eventIds = new Set<string>();
+  /** Each command's first event: a command takes effect once, so its id belongs to one commit. */
+  private readonly commands = new Map<string, number>();
   private pendingSent: PendingTransfer | null = null;
   /** An open account's currency, for parsing its amounts (made once: the check makes no closure per event). */
   private readonly currencyOf = (id: string): Currency | undefined => {
     const state = this.states.get(id);
     return state && state.status !== 'none' ? state.currency : undefined;
   };
+  private readonly replayedOf = (id: string): Replayed => this.replayed(id);
+  private readonly balanceOf = (id: string): string => this.balanceText(id);
   private lastAt = '';
   private lastTime = Number.NEGATIVE_INFINITY;
+  /** The event before the one being checked: a commit's events come together, under one command id. */
+  private last: AccountEvent | null = null;
+  private lastCommand = '';
+  private commandAt = '';
+  /** The event being checked, once its data is parsed: a rule's refusal is said in its terms. */
+  private current: AccountEvent | null = null;
   private count = 0;
+  private readonly latest: number;
+  readonly placeOf: (index: number) => string;
+
+  constructor({ now = Date.now(), placeOf = eventPlace }: LedgerCheckOptions = {}) {
+    this.latest = now + FUTURE_TOLERANCE_MS;
+    this.placeOf = placeOf;
+  }
 
   get eventCount(): number {
     return this.count;
@@ -130,29 +169,38 @@ export class LedgerCheck {
   }
 
   accept(raw: unknown, index: number): RecordedEvent {
+    this.current = null;
     try {
       return this.check(raw, index);
     } catch (error) {
-      if (error instanceof ImportError) throw error;
-      if (error instanceof LedgerError) {
-        const field = fieldOf(error);
-        throw new ImportError(error.code === 'UNKNOWN_EVENT_TYPE' ? error.code : 'IMPORT_INVALID', error.message, {
-          eventIndex: index,
-          ...(field === undefined ? {} : { field }),
-        });
-      }
-      throw error;
+      throw this.refusal(error, index);
     }
   }
 
   /** Throws when the log ends in the middle of a transfer. */
   finish(): void {
     if (this.pendingSent) {
-      throw new ImportError('IMPORT_INVALID', 'TransferSent has no matching TransferReceived after it.', {
-        eventIndex: this.pendingSent.index,
-        field: 'type',
-      });
+      throw this.refusal(new ImportError('IMPORT_INVALID', 'this transfer has no TransferReceived after it: the file ends in the middle of it.', { eventIndex: this.pendingSent.index, field: 'type' }), this.pendingSent.index);
     }
+  }
+
+  /** Any refusal of the event at `index` as the ImportError a person reads: its place in the file, the rules' refusals in the import's words. */
+  private refusal(error: unknown, index: number): unknown {
+    const capital = (place: string) => place[0]!.toUpperCase() + place.slice(1);
+    const place = capital(this.placeOf(index));
+    if (error instanceof RuleRefusal && this.current) {
+      const { detail, amounts } = refusalWords(error.refusal, this.current, this.replayedOf, this.balanceOf);
+      return new ImportError('IMPORT_INVALID', detail, { eventIndex: index, field: error.field, place, amounts });
+    }
+    if (error instanceof ImportError) {
+      return new ImportError(error.code, error.detail, { eventIndex: index, ...(error.field !== undefined && { field: error.field }), place, amounts: error.amounts });
+    }
+    if (error instanceof LedgerError) {
+      const field = fieldOf(error);
+      const code = error.code === 'UNKNOWN_EVENT_TYPE' ? error.code : 'IMPORT_INVALID';
+      return new ImportError(code, error.message, { eventIndex: index, ...(field !== undefined && { field }), place, amounts: error.amounts });
+    }
+    return error;
   }
 
   private replayed(id: string): Replayed {
@@ -175,9 +223,11 @@ export class LedgerCheck {
     const metadata = this.checkMetadata(raw.metadata, index);
     const { type, data } = upcast(raw.type, raw.schemaVersion, raw.data);
     const event = parseEventData(type, data, this.currencyOf);
+    this.current = event;
     if (event.data.accountId !== streamId) {
       refuse(index, 'data.accountId', `data.accountId ${event.data.accountId} does not match streamId ${streamId}.`);
     }
+    this.checkCommand(event, metadata, index);
     const units = this.checkRules(event, metadata, index);
     this.states.set(streamId, evolveReplayed(this.replayed(streamId), event, units));
     this.versions.set(streamId, expectedVersion);
@@ -199,9 +249,40 @@ export class LedgerCheck {
     }
     // Compared as instants: "…:05Z" sorts after "…:05.500Z" as text.
     if (time < this.lastTime) refuse(index, 'metadata.at', `time ${at} is earlier than the event before it (${this.lastAt}).`);
+    // Checked before it becomes the time later events are compared with: one bad date is refused on its own line.
+    if (time > this.latest) {
+      refuse(index, 'metadata.at', `time ${at} lies in the future (this device's clock says ${new Date(this.latest - FUTURE_TOLERANCE_MS).toISOString()}); the file cannot come from a ledger that wrote it then.`);
+    }
     this.lastAt = at;
     this.lastTime = time;
     return { eventId, commandId, at };
+  }
+
+  /**
+   * Refuses a command id used by an earlier command: a command takes effect once, so its events are one
+   * commit, next to each other. Only two commands write two events: opening with a first deposit, and a
+   * transfer (whose halves checkRules matches).
+   */
+  private checkCommand(event: AccountEvent, { commandId, at }: EventMetadata, index: number): void {
+    const last = this.last;
+    this.last = event;
+    if (!last || commandId !== this.lastCommand) {
+      const first = this.commands.get(commandId);
+      if (first !== undefined) {
+        refuse(index, 'metadata.commandId', `command ${commandId} already took effect at ${this.placeOf(first)}; a command takes effect once.`);
+      }
+      this.commands.set(commandId, index);
+      this.lastCommand = commandId;
+      this.commandAt = at;
+      return;
+    }
+    const pair = (last.type === 'AccountOpened' && event.type === 'MoneyDeposited') || (last.type === 'TransferSent' && event.type === 'TransferReceived');
+    if (!pair) {
+      refuse(index, 'metadata.commandId', `this event has the command id of the event before it (${commandId}), but no command writes a ${last.type} and a ${event.type} together.`);
+    }
+    if (last.type === 'AccountOpened' && (last.data.accountId !== event.data.accountId || at !== this.commandAt)) {
+      refuse(index, 'metadata.commandId', `the first deposit of a new account must be written with its opening, to the same account at the same time.`);
+    }
   }
 
   /**
@@ -215,37 +296,37 @@ export class LedgerCheck {
   ): bigint {
     const state = this.replayed(event.data.accountId);
     if (this.pendingSent && event.type !== 'TransferReceived') {
-      refuse(index, 'type', `expected the TransferReceived that completes the transfer at events[${this.pendingSent.index}], found ${event.type}.`);
+      refuse(index, 'type', `expected the TransferReceived that completes the transfer at ${this.placeOf(this.pendingSent.index)}, found ${event.type}.`);
     }
     switch (event.type) {
       case 'AccountOpened':
-        guarded(index, 'data.accountId', () => assertNew(state, event.data.accountId));
+        guarded('data.accountId', () => assertNew(state, event.data.accountId));
         return 0n;
       case 'MoneyDeposited': {
-        const account = openAt(index, 'data.accountId', state, event.data.accountId);
+        const account = openAt('data.accountId', state, event.data.accountId);
         return toMinorUnits(event.data.amount, account.currency);
       }
       case 'MoneyWithdrawn': {
-        const account = openAt(index, 'data.accountId', state, event.data.accountId);
-        return fundsAt(index, account, event.data.amount);
+        const account = openAt('data.accountId', state, event.data.accountId);
+        return fundsAt(account, event.data.amount);
       }
       case 'AccountClosed': {
-        const account = openAt(index, 'data.accountId', state, event.data.accountId);
-        if (account.units !== 0n) guarded(index, 'type', () => assertZeroBalance(decimalState(account)));
+        const account = openAt('data.accountId', state, event.data.accountId);
+        if (account.units !== 0n) guarded('type', () => assertZeroBalance(decimalState(account)));
         return 0n;
       }
       case 'TransferSent': {
         const { accountId, toAccountId } = event.data;
-        const source = openAt(index, 'data.accountId', state, accountId, 'Source account');
-        const target = openAt(index, 'data.toAccountId', this.replayed(toAccountId), toAccountId, 'Target account');
-        guarded(index, 'data.toAccountId', () => assertTransferable(source, target, accountId, toAccountId));
-        const units = fundsAt(index, source, event.data.amount);
+        const source = openAt('data.accountId', state, accountId, 'Source account');
+        const target = openAt('data.toAccountId', this.replayed(toAccountId), toAccountId, 'Target account');
+        guarded('data.toAccountId', () => assertTransferable(source, target, accountId, toAccountId));
+        const units = fundsAt(source, event.data.amount);
         this.pendingSent = { data: event.data, metadata, index, units };
         return units;
       }
       case 'TransferReceived': {
         const sent = this.pendingSent;
-        if (!sent) return refuse(index, 'type', 'TransferReceived without the TransferSent right before it.');
+        if (!sent) return refuse(index, 'type', 'this TransferReceived has no TransferSent right before it.');
         const target = state.status === 'none' ? null : state;
         const mismatch =
           sent.data.transferId !== event.data.transferId
@@ -260,8 +341,10 @@ export class LedgerCheck {
                     ? 'metadata.commandId'
                     : sent.metadata.at !== metadata.at
                       ? 'metadata.at'
-                      : null;
-        if (mismatch) refuse(index, mismatch, `does not match the TransferSent at events[${index - 1}].`);
+                      : sent.data.description !== event.data.description
+                        ? 'data.description'
+                        : null;
+        if (mismatch) refuse(index, mismatch, `this TransferReceived does not match the TransferSent before it (${this.placeOf(index - 1)}) in ${mismatch}.`);
         this.pendingSent = null;
         return sent.units;
       }

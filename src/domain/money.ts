@@ -111,6 +111,15 @@ export function checkAmount(input: unknown, currency: Currency, field = 'amount'
   return input;
 }
 
+const CANONICAL = Object.fromEntries(
+  Object.entries(CURRENCIES).map(([currency, digits]) => [currency, new RegExp(`^(?:0|[1-9]\\d*)${digits ? `\\.\\d{${digits}}` : ''}$`)]),
+) as Record<Currency, RegExp>;
+
+/** Whether an amount is written as toAmountString writes it ("10.50", never "10.5" or "010.50"): the only form a command stores. */
+export function isCanonicalAmount(amount: string, currency: Currency): boolean {
+  return CANONICAL[currency].test(amount);
+}
+
 /** The canonical string at rest: always the currency's minor digits, "10.00". */
 export function toAmountString(amount: Money, currency: Currency): string {
   return amount.toFixed(minorDigits(currency));

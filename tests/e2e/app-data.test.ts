@@ -56,6 +56,9 @@ async function importFile(page: Page, text: string, name = 'ledger.json'): Promi
   await panel.getByRole('button', { name: 'Import', exact: true }).click();
 }
 
+/** The question the app asks once the whole file has been checked. */
+const question = (page: Page, name: 'Import this file?' | 'Replace your ledger?') => page.getByRole('region', { name: 'Import' }).getByRole('alertdialog', { name });
+
 /** Writes a document the way the app exports it, one event per line, so the importer can stream it. */
 function toLineLayout(doc: ExportDoc): string {
   const { events, ...header } = doc;
@@ -78,7 +81,8 @@ function withDeposits(doc: ExportDoc, extra: number): ExportDoc {
       metadata: {
         eventId: `e2e-event-${i}`,
         commandId: `e2e-command-${i}`,
-        at: new Date(Date.parse(last.metadata.at) + i * 1000).toISOString(),
+        // A millisecond apart: the file was exported just now, and no event may lie in the future.
+        at: new Date(Date.parse(last.metadata.at) + i).toISOString(),
       },
     });
   }
@@ -132,6 +136,11 @@ describe('export, import and CSV', () => {
     const { page } = target;
     await textContaining(page.getByRole('main').getByRole('status').first(), 'This ledger is empty.');
     await importFile(page, exported);
+    // Checked whole first, then asked, with what the file holds.
+    const ask = question(page, 'Import this file?');
+    await textContaining(ask, 'This file holds 7 events in 2 accounts (from ');
+    await shot(page, 'data-import-question');
+    await ask.getByRole('button', { name: 'Import file' }).click();
     await textContaining(page.getByRole('region', { name: 'Import' }).getByRole('status'), 'Imported 7 events in 2 accounts.');
     await goTo(page, 'Accounts');
     expect(await accountListing(page)).toEqual(listing);
@@ -140,22 +149,33 @@ describe('export, import and CSV', () => {
     expectNoErrors(target);
   });
 
-  it('refuses a broken file, says which event and field is wrong, and changes nothing', async () => {
+  it('refuses a broken file before asking anything, says which line and what is wrong, and changes nothing', async () => {
     const { page } = target;
     await goTo(page, 'Data');
     const doc = JSON.parse(exported) as ExportDoc;
     doc.events[3]!.data.amount = '12.345';
     await importFile(page, toLineLayout(doc), 'broken.json');
-    const confirm = page.getByRole('alertdialog', { name: 'Replace the current ledger?' });
-    await textContaining(confirm, 'This ledger already holds 7 events.');
-    await confirm.getByRole('button', { name: 'Replace ledger' }).click();
     const alert = page.getByRole('region', { name: 'Import' }).getByRole('alert');
     await textContaining(alert, 'The file was not imported.');
-    await textContaining(alert, 'events[3].data.amount');
+    // Line 5 of the file (the header is line 1), then the field for a developer in smaller type.
+    await textContaining(alert, 'Line 5: EUR amounts have at most 2 decimal places.');
+    await textContaining(alert, 'In the file: events[3].data.amount');
+    expect(await page.getByRole('alertdialog').count()).toBe(0);
+
+    // A rule broken on replay: the account by its owner, the amounts as the screens write money.
+    const overdrawn = JSON.parse(exported) as ExportDoc;
+    const withdrawal = overdrawn.events.findIndex((e) => e.type === 'MoneyWithdrawn');
+    const owner = overdrawn.events.find((e) => e.type === 'AccountOpened' && e.streamId === overdrawn.events[withdrawal]!.streamId)!.data.ownerName;
+    overdrawn.events[withdrawal]!.data.amount = '1000.00';
+    await importFile(page, toLineLayout(overdrawn), 'overdrawn.json');
+    await textContaining(
+      alert,
+      `Line ${withdrawal + 2}: this withdrawal of ${await money(page, '1000.00')} from ${String(owner)} would overdraw the account, whose balance is`,
+    );
     await shot(page, 'data-import-error');
+    expect(await page.getByRole('alertdialog').count()).toBe(0);
 
     await importFile(page, '{"format": "ledger-events", "version": 1, "events": [', 'truncated.json');
-    await confirm.getByRole('button', { name: 'Replace ledger' }).click();
     await textContaining(alert, 'The file is not valid JSON');
 
     await goTo(page, 'Accounts');
@@ -167,7 +187,10 @@ describe('export, import and CSV', () => {
     const { page } = target;
     await goTo(page, 'Data');
     await importFile(page, toLineLayout(withDeposits(JSON.parse(exported) as ExportDoc, 1)));
-    await page.getByRole('button', { name: 'Keep current ledger' }).click();
+    const ask = question(page, 'Replace your ledger?');
+    await textContaining(ask, 'This file holds 8 events in 2 accounts (from ');
+    await textContaining(ask, 'Replace your ledger of 7 events?');
+    await ask.getByRole('button', { name: 'Keep current ledger' }).click();
     await until(() => page.getByRole('alertdialog').count(), (n) => n === 0);
     await textContaining(page.getByRole('main').getByRole('status').first(), 'This ledger holds 7 events');
     expectNoErrors(target);
@@ -220,7 +243,6 @@ describe('export, import and CSV', () => {
     await goTo(page, 'Data');
     await textContaining(page.getByRole('main').getByRole('status').first(), 'This ledger holds 127 events');
     await importFile(page, '{"format": "ledger-events", "version": 1, "events": [', 'truncated.json');
-    await page.getByRole('button', { name: 'Replace ledger' }).click();
     await textContaining(page.getByRole('region', { name: 'Import' }).getByRole('alert'), 'The file is not valid JSON');
     await textContaining(page.getByRole('main').getByRole('status').first(), 'This ledger holds 127 events');
     expectNoErrors(target);
@@ -229,7 +251,9 @@ describe('export, import and CSV', () => {
   it('shows the progress of a long import and cancels it, leaving the ledger as it was', async () => {
     const { page } = target;
     await importFile(page, toLineLayout(withDeposits(JSON.parse(exported) as ExportDoc, 100_000)), 'big.json');
-    await page.getByRole('button', { name: 'Replace ledger' }).click();
+    const ask = question(page, 'Replace your ledger?');
+    await textContaining(ask, 'This file holds 100,007 events in 2 accounts');
+    await ask.getByRole('button', { name: 'Replace ledger' }).click();
     const panel = page.getByRole('region', { name: 'Import' });
     const progress = panel.getByRole('progressbar');
     await textContaining(panel, 'of 100,007 events…');
@@ -246,6 +270,7 @@ describe('export, import and CSV', () => {
     try {
       const { page } = other;
       await importFile(page, JSON.stringify(JSON.parse(exported), null, 2), 'pretty.json');
+      await question(page, 'Import this file?').getByRole('button', { name: 'Import file' }).click();
       await textContaining(page.getByRole('region', { name: 'Import' }).getByRole('status'), 'Imported 7 events in 2 accounts.');
       await goTo(page, 'Accounts');
       expect(await accountListing(page)).toEqual(listing);

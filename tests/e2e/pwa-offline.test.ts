@@ -55,7 +55,7 @@ it('starts and works fully with no network once installed, import included, then
   await importPanel.getByLabel('Ledger file (JSON)').setInputFiles(await exported.path());
   await importPanel.getByRole('button', { name: 'Import', exact: true }).click();
   const checker = page.waitForEvent('worker', { predicate: (worker) => worker.url().includes('import-worker'), timeout: 10_000 });
-  await page.getByRole('alertdialog', { name: 'Replace the current ledger?' }).getByRole('button', { name: 'Replace ledger' }).click();
+  await page.getByRole('alertdialog', { name: 'Replace your ledger?' }).getByRole('button', { name: 'Replace ledger' }).click();
   // It ran: a Worker whose script fails to load never starts (and the page would check the file itself).
   expect((await checker).url()).toContain('/assets/import-worker-');
   await textContaining(importPanel.getByRole('status'), 'Imported 6 events in 2 accounts.');

@@ -94,6 +94,7 @@ describe('storage that survives', () => {
     const ledgerFile = { name: 'ledger.json', mimeType: 'application/json', buffer: Buffer.from(generateLog(2_000, 20).text) };
     await importPanel.getByLabel('Ledger file (JSON)').setInputFiles(ledgerFile);
     await importPanel.getByRole('button', { name: 'Import', exact: true }).click();
+    await importPanel.getByRole('alertdialog', { name: 'Import this file?' }).getByRole('button', { name: 'Import file' }).click();
     await textContaining(
       importPanel.getByRole('alert'),
       'The browser refused to store more data (storage quota exceeded). Nothing was written; export the ledger and free some space.',
@@ -104,6 +105,7 @@ describe('storage that survives', () => {
     await cdp.send('Storage.overrideQuotaForOrigin', { origin });
     await importPanel.getByLabel('Ledger file (JSON)').setInputFiles(ledgerFile);
     await importPanel.getByRole('button', { name: 'Import', exact: true }).click();
+    await importPanel.getByRole('alertdialog', { name: 'Import this file?' }).getByRole('button', { name: 'Import file' }).click();
     await textContaining(importPanel.getByRole('status'), 'Imported 2,000 events in 20 accounts.');
     expectNoErrors(app);
     await context.close();

@@ -3,7 +3,7 @@ import { exportLedger, exportLedgerBlob } from '../../src/app/export';
 import type { ToImporter } from '../../src/app/import-protocol';
 import { importHere } from '../../src/app/import-here';
 import { LedgerDb } from '../../src/store/db';
-import { importLedger, type CheckPlace, type ImportProgress } from '../../src/app/import';
+import { checkImportFile, importLedger, type CheckPlace, type ImportProgress } from '../../src/app/import';
 import type { Ledger } from '../../src/app/ledger';
 import { LedgerQueries } from '../../src/app/queries';
 import { ImportError } from '../../src/domain/errors';
@@ -162,7 +162,7 @@ describe('where an import is checked', () => {
   /** Stand-ins for the import's Worker made so far, newest last. */
   const stubs: StubbedWorker[] = [];
   /** A stand-in for the import's Worker: `behave` says what it does once asked to start. */
-  function stubWorker(behave: (worker: StubbedWorker, start: ToImporter) => void) {
+  function stubWorker(behave: (worker: StubbedWorker, start: Extract<ToImporter, { kind: 'start' }>) => void) {
     return class {
       onmessage: ((e: { data: unknown }) => void) | null = null;
       onerror: ((e: Partial<ErrorEvent>) => void) | null = null;
@@ -256,8 +256,25 @@ describe('where an import is checked', () => {
     const refused = importLedger(copy.db, text, { checkIn });
 
     await expect(refused).rejects.toBeInstanceOf(ImportError);
-    await expect(refused).rejects.toMatchObject({ eventIndex: 4321, field: 'metadata.eventId', message: 'events[4321].metadata.eventId: duplicate event id e4320.' });
+    await expect(refused).rejects.toMatchObject({ eventIndex: 4321, field: 'metadata.eventId', message: 'Event 4322: duplicate event id e4320.' });
     expect(await copy.store.meta()).toMatchObject({ position: 0 });
+  });
+
+  it.each(places)('checks a file without writing anything, in the %s, and says what it holds', async (checkIn) => {
+    const copy = await ledgers.open();
+    const before = await dumpDb(copy.db);
+    const progress: ImportProgress[] = [];
+
+    const summary = await checkImportFile(depositsExport(4_500), { checkIn, onProgress: (p) => progress.push(p) });
+
+    expect(summary).toEqual({ events: 4_501, accounts: 1, firstAt: '2026-01-01T00:00:00.000Z', lastAt: '2026-01-01T01:15:00.000Z' });
+    expect(progress.at(-1)).toMatchObject({ done: 4_501, total: 4_501 });
+    expect(await dumpDb(copy.db)).toEqual(before);
+  });
+
+  it.each(places)('refuses a bad file at the check, in the %s, with the error the import would give', async (checkIn) => {
+    const text = depositsExport(4_500).replace('"eventId":"e4321"', '"eventId":"e4320"');
+    await expect(checkImportFile(text, { checkIn })).rejects.toMatchObject({ code: 'IMPORT_INVALID', message: 'Event 4322: duplicate event id e4320.' });
   });
 });
 

@@ -1,4 +1,4 @@
-import { DomainError, LedgerError } from '../../domain/errors';
+import { LedgerError } from '../../domain/errors';
 import { formatMoney } from './format';
 import { storageFailure } from '../../app/service';
 
@@ -9,8 +9,7 @@ import { storageFailure } from '../../app/service';
  */
 export function handleError(error: unknown): string {
   // Amounts as the screens show them: the person's locale and the currency's symbol.
-  if (error instanceof DomainError) return error.amounts.reduce((message, { text, amount, currency }) => message.replace(text, formatMoney(amount, currency)), error.message);
-  if (error instanceof LedgerError) return error.message;
+  if (error instanceof LedgerError) return error.amounts.reduce((message, { text, amount, currency }) => message.replace(text, formatMoney(amount, currency)), error.message);
   // Browser storage failures that have words of their own (the quota, a ledger a newer release stored), from
   // wherever they surface: a command, a live query, the start.
   const known = storageFailure(error);

@@ -1,6 +1,6 @@
-import type { ImportProgress, ImportResult } from '../../app/import';
+import type { CheckSummary, ImportProgress, ImportResult } from '../../app/import';
 import type { LedgerService } from '../../app/service';
-import { LedgerError } from '../../domain/errors';
+import { ImportError, LedgerError } from '../../domain/errors';
 import { dateStamp, downloadBlob } from '../lib/download';
 import { formatCount } from '../lib/format';
 import { handleError } from '../lib/handle-error';
@@ -45,16 +45,17 @@ export class LedgerExport {
 
 export type ImportStatus =
   | { kind: 'idle' }
-  | { kind: 'confirm'; existingEvents: number }
+  | { kind: 'checking'; progress: ImportProgress }
+  | { kind: 'confirm'; summary: CheckSummary; existingEvents: number }
   | { kind: 'running'; progress: ImportProgress }
   | { kind: 'done'; result: ImportResult }
   | { kind: 'cancelled'; message: string }
-  | { kind: 'failed'; message: string };
+  /** `path`: where in the file, for a developer (events[12].data.amount). */
+  | { kind: 'failed'; message: string; path?: string };
 
 /**
- * Import is all or nothing: the engine checks the whole file before it writes.
- * This class adds the person's side: pick a file, confirm before replacing a
- * ledger that has data, watch progress, cancel.
+ * Import is all or nothing. This class adds the person's side: pick a file, have it checked whole, then be
+ * asked with what it holds (and what it replaces), watch progress, cancel.
  */
 export class LedgerImport {
   readonly #service: LedgerService;
@@ -72,26 +73,33 @@ export class LedgerImport {
   get status(): ImportStatus {
     return this.#status;
   }
-  readonly busy = $derived(this.#status.kind === 'running' || this.#status.kind === 'confirm');
+  readonly busy = $derived(this.#status.kind === 'checking' || this.#status.kind === 'running' || this.#status.kind === 'confirm');
 
   choose(file: File | null): void {
     this.#file = file;
     this.#status = { kind: 'idle' };
   }
 
+  /** Checks the whole file, writing nothing; a good one is then put to the person (see confirm). */
   async start(): Promise<void> {
-    if (!this.#file || this.busy) return;
-    try {
+    const file = this.#file;
+    if (!file || this.busy) return;
+    await this.#track('checking', async (signal) => {
+      const summary = await this.#service.checkImport(file, { signal, onProgress: (progress) => (this.#status = { kind: 'checking', progress }) });
       const { position } = await this.#service.logHead();
-      if (position > 0) this.#status = { kind: 'confirm', existingEvents: position };
-      else await this.#run('empty-only');
-    } catch (error) {
-      this.#status = { kind: 'failed', message: handleError(error) };
-    }
+      this.#status = { kind: 'confirm', summary, existingEvents: position };
+    });
   }
 
-  confirmReplace(): Promise<void> {
-    return this.#run('replace');
+  /** Imports the checked file, replacing the ledger when there was one to replace. */
+  async confirm(): Promise<void> {
+    const file = this.#file;
+    if (!file || this.#status.kind !== 'confirm') return;
+    const mode = this.#status.existingEvents > 0 ? 'replace' : 'empty-only';
+    await this.#track('running', async (signal) => {
+      const result = await this.#service.importJson(file, { mode, signal, onProgress: (progress) => (this.#status = { kind: 'running', progress }) });
+      this.#status = { kind: 'done', result };
+    });
   }
 
   cancel(): void {
@@ -99,26 +107,16 @@ export class LedgerImport {
     this.#controller?.abort();
   }
 
-  async #run(mode: 'empty-only' | 'replace'): Promise<void> {
-    const file = this.#file;
-    if (!file) return;
+  async #track(kind: 'checking' | 'running', work: (signal: AbortSignal) => Promise<void>): Promise<void> {
     const controller = new AbortController();
     this.#controller = controller;
-    this.#status = { kind: 'running', progress: { phase: 'reading', done: 0, total: null } };
+    this.#status = { kind, progress: { phase: 'reading', done: 0, total: null } };
     try {
-      // The engine reads the file a slice at a time, so a large export never sits in memory twice.
-      const result = await this.#service.importJson(file, {
-        mode,
-        signal: controller.signal,
-        onProgress: (progress) => {
-          this.#status = { kind: 'running', progress };
-        },
-      });
-      this.#status = { kind: 'done', result };
+      await work(controller.signal);
     } catch (error) {
       const message = handleError(error);
-      const cancelled = error instanceof LedgerError && error.code === 'IMPORT_CANCELLED';
-      this.#status = cancelled ? { kind: 'cancelled', message } : { kind: 'failed', message };
+      if (error instanceof LedgerError && error.code === 'IMPORT_CANCELLED') this.#status = { kind: 'cancelled', message };
+      else this.#status = { kind: 'failed', message, ...(error instanceof ImportError && error.path !== undefined && { path: error.path }) };
     } finally {
       this.#controller = null;
     }

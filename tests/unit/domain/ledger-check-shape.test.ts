@@ -123,7 +123,7 @@ describe('LedgerCheck: amounts in data', () => {
   it.each(['-5.00', '0.00', '1e3', ''])('refuses the amount %j', (amount) => {
     const log = smallLog();
     log.at(2).data.amount = amount;
-    expectRefused(log.events, { eventIndex: 2, field: 'data.amount', message: 'data.amount' });
+    expectRefused(log.events, { eventIndex: 2, field: 'data.amount', message: /amount/ });
   });
 
   it('refuses a description that is not text', () => {

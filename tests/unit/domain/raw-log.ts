@@ -95,6 +95,9 @@ export function expectRefused(
   expect(refusal, 'the log should have been refused').toBeInstanceOf(ImportError);
   const error = refusal as ImportError;
   expect({ eventIndex: error.eventIndex, field: error.field }).toEqual({ eventIndex: where.eventIndex, field: where.field });
+  // The place as a person counts it comes first; the field path for a developer is kept apart.
+  expect(error.message.startsWith(`Event ${where.eventIndex + 1}: `), error.message).toBe(true);
+  expect(error.path).toBe(`events[${where.eventIndex}]${where.field ? `.${where.field}` : ''}`);
   if (where.message !== undefined) expect(error.message).toMatch(where.message);
   return error;
 }
