@@ -90,6 +90,21 @@ export default defineConfig({
           maxWorkers: 1,
         },
       },
+      {
+        extends: true,
+        test: {
+          name: 'server',
+          // After the browser groups: its PostgreSQL and server processes never compete with them for the cores.
+          sequence: { groupOrder: 5 },
+          include: ['tests/server/**/*.test.ts'],
+          environment: 'node',
+          // One embedded PostgreSQL for the run; each file makes a database of its own on it.
+          globalSetup: ['tests/server/global-setup.ts'],
+          testTimeout: 30_000,
+          hookTimeout: 60_000,
+          maxWorkers: 2,
+        },
+      },
     ],
   },
 });

@@ -1,9 +1,8 @@
 import Dexie, { type Table, type Transaction } from 'dexie';
-import { decide, evolve, replay, type AccountState } from '../domain/account';
+import { evolve, replay } from '../domain/account';
 import type { LedgerCommand } from '../domain/commands';
-import { assertNever } from '../domain/errors';
-import type { AccountEvent, RecordedEvent } from '../domain/events';
-import { decideTransfer } from '../domain/transfer';
+import { decideCommand, streamsOf, type LoadedAccount } from '../domain/decide-command';
+import type { RecordedEvent } from '../domain/events';
 import { PROJECTION_VERSION, Projector } from '../projections/projector';
 import type { AccountRow } from '../projections/rows';
 import { LedgerDb, type LogMeta, type SnapshotRecord } from '../store/db';
@@ -28,10 +27,7 @@ export interface CommandResult {
   duplicate: boolean;
 }
 
-export interface LoadedAccount {
-  state: AccountState;
-  version: number;
-}
+export type { LoadedAccount };
 
 /** The database and the stores that work on it, bound to one transaction. */
 interface BoundStores {
@@ -59,11 +55,6 @@ function afterSnapshot(snapshot: UsableSnapshot | null, tail: readonly RecordedE
 }
 
 const defaultId = (): string => crypto.randomUUID();
-
-/** The streams a command reads and writes. */
-function streamsOf(command: LedgerCommand): string[] {
-  return command.type === 'Transfer' ? [command.data.fromAccountId, command.data.toAccountId] : [command.data.accountId];
-}
 
 /**
  * The write side. Every command takes one path: in one read-write Dexie transaction, look the command id
@@ -209,38 +200,18 @@ export class Ledger {
     return { db, store: new EventStore(db), snapshots: new SnapshotStore(db), projector: new Projector(db) };
   }
 
+  /** Loads the accounts the command touches (into `loaded`) and decides it on them. */
   private async decide(
     command: LedgerCommand,
     loaded: Map<string, LoadedAccount>,
     load: (accountId: string) => Promise<LoadedAccount>,
   ): Promise<StreamAppend[]> {
-    const current = async (accountId: string) => {
-      const account = await load(accountId);
-      loaded.set(accountId, account);
-      return account;
-    };
-    const pending = (events: AccountEvent[]) =>
-      events.map((event) => ({ event, metadata: { eventId: this.newId(), commandId: command.commandId } }));
-    switch (command.type) {
-      case 'OpenAccount':
-      case 'Deposit':
-      case 'Withdraw':
-      case 'CloseAccount': {
-        const { state, version } = await current(command.data.accountId);
-        return [{ streamId: command.data.accountId, expectedVersion: version, events: pending(decide(command, state)) }];
-      }
-      case 'Transfer': {
-        const { fromAccountId, toAccountId } = command.data;
-        const [from, to] = await Promise.all([current(fromAccountId), current(toAccountId)]);
-        const { sent, received } = decideTransfer(command, from.state, to.state);
-        return [
-          { streamId: fromAccountId, expectedVersion: from.version, events: pending([sent]) },
-          { streamId: toAccountId, expectedVersion: to.version, events: pending([received]) },
-        ];
-      }
-      default:
-        return assertNever(command, 'command');
-    }
+    await Promise.all(streamsOf(command).map(async (id) => loaded.set(id, await load(id))));
+    return decideCommand(command, loaded).map(({ streamId, expectedVersion, events }) => ({
+      streamId,
+      expectedVersion,
+      events: events.map((event) => ({ event, metadata: { eventId: this.newId(), commandId: command.commandId } })),
+    }));
   }
 
   /** Takes a snapshot of a stream's current state (also on demand). */

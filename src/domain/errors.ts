@@ -34,7 +34,13 @@ export type ErrorCode =
   | 'STORAGE_UNAVAILABLE'
   | 'STORAGE_SCHEMA_NEWER'
   | 'TIMELINE_UNREADABLE'
-  | 'NOT_FOUND';
+  | 'NOT_FOUND'
+  // The server's refusals of a request itself, before any command is decided.
+  | 'UNAUTHORIZED'
+  | 'INVALID_REQUEST'
+  | 'PAYLOAD_TOO_LARGE'
+  | 'IDEMPOTENCY_KEY_REUSED'
+  | 'INTERNAL_ERROR';
 
 /** An amount a message names, as the message writes it, so a screen can show it in the person's own format. */
 export interface MoneyMention {

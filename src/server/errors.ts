@@ -1,0 +1,41 @@
+import { ConcurrencyError, DomainError, LedgerError, NotFoundError, ValidationError, type ErrorCode } from '../domain/errors';
+
+/** Codes only the HTTP edge has; everything a command can break keeps the domain's code. */
+export type ServerErrorCode = Extract<ErrorCode, 'UNAUTHORIZED' | 'INVALID_REQUEST' | 'PAYLOAD_TOO_LARGE' | 'IDEMPOTENCY_KEY_REUSED' | 'INTERNAL_ERROR'>;
+
+/** A refusal of the request itself (auth, shape, size), with the HTTP status it answers with. */
+export class ServerError extends LedgerError {
+  constructor(
+    code: ServerErrorCode,
+    readonly status: number,
+    message: string,
+  ) {
+    super(code, message);
+  }
+}
+
+export interface Failure {
+  status: number;
+  code: ErrorCode;
+  message: string;
+}
+
+/** The one table from an error to its status: bad input 400, unknown account 404, a rule or a race 409. */
+export function failureOf(error: LedgerError | ServerError): Failure {
+  if (error instanceof ServerError) return { status: error.status, code: error.code, message: error.message };
+  const status =
+    error instanceof ValidationError
+      ? 400
+      : error instanceof NotFoundError || error.code === 'ACCOUNT_NOT_FOUND'
+        ? 404
+        : error instanceof DomainError || error instanceof ConcurrencyError
+          ? 409
+          : error.code === 'STORAGE_UNAVAILABLE'
+            ? 503
+            : 500;
+  return { status, code: error.code, message: error.message };
+}
+
+export function envelope(failure: Failure): { success: false; error: { code: string; message: string } } {
+  return { success: false, error: { code: failure.code, message: failure.message } };
+}
