@@ -1,5 +1,6 @@
 import type { LedgerCommand } from '../domain/commands';
 import { verifyProjections, type ProjectionDifference } from '../projections/verify';
+import { EventLog } from './event-log';
 import { exportLedger, exportLedgerBlob } from './export';
 import { checkImportFile, importLedger, type CheckSummary, type ImportOptions, type ImportResult } from './import';
 import { Ledger, type CommandResult, type LedgerOptions } from './ledger';
@@ -20,10 +21,13 @@ export type SchemaChange = 'upgraded' | 'deleted';
 export class LedgerService {
   readonly queries: LedgerQueries;
   readonly time: TimeTravel;
+  /** The whole log, a page at a time, filtered. */
+  readonly eventLog: EventLog;
 
   private constructor(readonly ledger: Ledger) {
     this.queries = new LedgerQueries(ledger.db);
     this.time = new TimeTravel(ledger);
+    this.eventLog = new EventLog(ledger.db);
   }
 
   static async open(name = 'ledger', options: LedgerOptions = {}): Promise<LedgerService> {

@@ -6,7 +6,7 @@ import type { Ledger, LoadedAccount } from './ledger';
 
 export type { AccountAtPoint, LedgerAtPoint } from '../projections/timeline';
 
-function toInstant(at: Date | string): string {
+export function toInstant(at: Date | string): string {
   const date = typeof at === 'string' ? new Date(at) : at;
   if (Number.isNaN(date.getTime())) throw new ValidationError('TIME_INVALID', 'at', `Not a valid date and time: ${String(at)}.`);
   return date.toISOString();

@@ -79,7 +79,7 @@ export function ledgerAt(db: LedgerDb, limit: Limit): Promise<LedgerAtPoint> {
   });
 }
 
-const unreadable = () =>
+export const unreadable = () =>
   new StorageError('TIMELINE_UNREADABLE', 'The ledger’s history cannot be read here: it was stored by another version of Ledger, or is damaged. Reload the page; your ledger itself is unchanged.');
 
 /** The fold segments that hold positions `from` to `to`. */

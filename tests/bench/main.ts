@@ -1,3 +1,4 @@
+import { EventLog } from '../../src/app/event-log';
 import { exportLedger } from '../../src/app/export';
 import { importLedger } from '../../src/app/import';
 import { SliceChecker } from '../../src/app/import-check';
@@ -210,6 +211,41 @@ const bench = {
       },
       snapshotEvery,
     );
+  },
+
+  /**
+   * The event log of the whole ledger, after `appended` deposits (so its newest events are in commit records
+   * past the fold segments, as in use): the newest page, a jump to a random position, the page older than
+   * that, the same point filtered by account, by type and to the time the jumped page spans, median of
+   * `samples` each; and a type no recent event has (every opening is in the first thousand positions), which
+   * reads the whole log, median of 3.
+   */
+  async eventLog(name: string, samples: number, appended: number) {
+    return withLedger(name, async (ledger) => {
+      const accounts = await openAccounts(ledger);
+      await depositLatencies(ledger, accounts, appended, 'random');
+      const log = new EventLog(ledger.db);
+      const last = (await ledger.store.meta()).position;
+      const times = { newest: [] as number[], jump: [] as number[], older: [] as number[], account: [] as number[], type: [] as number[], time: [] as number[], rare: [] as number[] };
+      const measure = async (list: number[], request: Parameters<EventLog['page']>[0]) => {
+        const { ms, value } = await timed(() => log.page(request));
+        if (value.rows.length === 0) throw new Error(`eventLog: no rows for ${JSON.stringify(request)}`);
+        list.push(ms);
+        return value;
+      };
+      for (let i = 0; i < samples; i++) {
+        await measure(times.newest, {});
+        const at = 1 + randomInt(last);
+        const jumped = await measure(times.jump, { at });
+        if (jumped.rows[0]!.position !== at) throw new Error(`eventLog: a jump to ${at} began at ${jumped.rows[0]!.position}`);
+        await measure(times.older, { at: jumped.rows[jumped.rows.length - 1]!.position - 1 });
+        await measure(times.account, { at, accountId: accounts[randomInt(accounts.length)] });
+        await measure(times.type, { at, type: 'MoneyWithdrawn' });
+        await measure(times.time, { since: jumped.rows[jumped.rows.length - 1]!.at, until: jumped.rows[0]!.at });
+      }
+      for (let i = 0; i < 3; i++) await measure(times.rare, { type: 'AccountOpened' });
+      return Object.fromEntries(Object.entries(times).map(([key, list]) => [key, median(list)])) as Record<keyof typeof times, number>;
+    });
   },
 
   drop: deleteDatabase,

@@ -35,12 +35,11 @@ const { values } = parseArgs({
     debug: { type: 'boolean', default: false },
     // Phases to measure besides the ceiling and the import every run needs, e.g. `--only export,rebuild`
     // (default: all); `--only import` measures those two alone.
-    only: { type: 'string', default: 'check,export,rebuild,deposit,travel,long,page' },
+    only: { type: 'string', default: 'check,export,rebuild,deposit,travel,long,page,eventlog' },
     // Events a record in the raw ceiling: each is measured twice before the runs, and the fastest is the ceiling
     // in every run ("records grouped as fast as IndexedDB allows"; which grouping that is depends on the browser).
     groupings: { type: 'string', default: '1000,2000,4000' },
-    // IndexedDB in memory (an off-the-record context, as the bench ran before 2026-12-02's seventh sitting)
-    // instead of on disk, for comparison.
+    // IndexedDB in memory (an off-the-record context) instead of on disk, for comparison.
     'in-memory': { type: 'boolean', default: false },
   },
 });
@@ -145,6 +144,7 @@ const depositRuns = { random: [], same: [], raw: [], rawLedger: [] };
 const longRuns = { with: [], without: [] };
 const coldRuns = [];
 const pageRuns = [];
+const eventLogRuns = [];
 
 /**
  * The production app opened on this run's million-event ledger: the time from navigation to the first row of
@@ -212,7 +212,7 @@ for (let i = 0; i < runs; i++) {
     measured.push(`rebuild ${rebuilds.at(-1).toFixed(0)} ms`);
   }
   if (measured.length) log(`run ${i + 1}/${runs}: ${measured.join(', ')}`);
-  // Deposits in every run, on the log this run imported: a sitting's noise moves them as much as anything.
+  // Deposits in every run, on the log this run imported: the machine's noise from run to run moves them as much as anything.
   if (phases.has('deposit')) {
     const beside = await call('depositsBesideOwnRequests', MAIN, 300, 3);
     depositRuns.random.push(beside.deposit);
@@ -238,10 +238,16 @@ for (let i = 0; i < runs; i++) {
     pageRuns.push(await productionPage(chrome));
     log(`run ${i + 1}/${runs}: the production page shows the account list ${pageRuns.at(-1).first.toFixed(0)} ms after navigation on a first visit, ${pageRuns.at(-1).again.toFixed(0)} ms on a later one`);
   }
+  // Last: it appends deposits of its own first.
+  if (phases.has('eventlog')) {
+    eventLogRuns.push(await call('eventLog', MAIN, 9, 300));
+    const e = eventLogRuns.at(-1);
+    log(`run ${i + 1}/${runs}: event log, newest page ${e.newest.toFixed(1)} ms, a jump ${e.jump.toFixed(1)} ms, the page older ${e.older.toFixed(1)} ms, by account ${e.account.toFixed(1)} ms, by type ${e.type.toFixed(1)} ms, by time ${e.time.toFixed(1)} ms, a type only the oldest events have ${e.rare.toFixed(0)} ms`);
+  }
   // Closing the browser deletes its profile folder, and every database in it.
   await chrome.close();
 }
-const skipped = { p50: NaN, p99: NaN, median: NaN, travelMedian: NaN, loadMedian: NaN, first: NaN, again: NaN };
+const skipped = { p50: NaN, p99: NaN, median: NaN, travelMedian: NaN, loadMedian: NaN, first: NaN, again: NaN, newest: NaN, jump: NaN, older: NaN, account: NaN, type: NaN, time: NaN, rare: NaN };
 /** Each of a phase's figures (`keys`) as its median over the runs, with every run's figures beside it. */
 const acrossRuns = (list, keys = ['p50', 'p99']) =>
   list.length ? { ...Object.fromEntries(keys.map((key) => [key, median(list.map((r) => r[key]))])), runs: list } : skipped;
@@ -252,6 +258,7 @@ const rawLedgerDeposit = acrossRuns(depositRuns.rawLedger);
 const cold = acrossRuns(coldRuns, ['median']);
 const productionPageShown = acrossRuns(pageRuns, ['first', 'again']);
 const atPosition = acrossRuns(atPositionRuns, ['median']);
+const eventLog = acrossRuns(eventLogRuns, ['newest', 'jump', 'older', 'account', 'type', 'time', 'rare']);
 const withSnapshots = acrossRuns(longRuns.with, ['travelMedian', 'loadMedian']);
 const withoutSnapshots = acrossRuns(longRuns.without, ['travelMedian', 'loadMedian']);
 await new Promise((r) => server.httpServer.close(r));
@@ -287,6 +294,13 @@ const rows = [
   [`one account at a random version (${longEvents.toLocaleString('en')} events)`, withSnapshots.travelMedian, 'ms', '', '≤ 5 ms'],
   ['load that account, with snapshots', withSnapshots.loadMedian, 'ms', '', '≤ 5 ms'],
   ['load that account, without snapshots', withoutSnapshots.loadMedian, 'ms', '', 'for comparison'],
+  ['event log: the newest page of 50', eventLog.newest, 'ms', '', '≤ 100 ms'],
+  ['event log: a jump to a random position', eventLog.jump, 'ms', '', '≤ 100 ms'],
+  ['event log: the page older than that', eventLog.older, 'ms', '', '≤ 100 ms'],
+  ['event log: there, filtered by account', eventLog.account, 'ms', '', '≤ 100 ms'],
+  ['event log: there, filtered by type', eventLog.type, 'ms', '', '≤ 100 ms'],
+  ['event log: filtered to a time range', eventLog.time, 'ms', '', '≤ 100 ms'],
+  ['event log: a type only the oldest events have (reads the whole log)', eventLog.rare, 'ms', '', 'for comparison'],
 ];
 const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, ${browserVersion}`;
 console.log(`\nLedger benchmark: ${events.toLocaleString('en')} events, ${accounts} accounts, median of ${runs} runs`);
@@ -295,5 +309,5 @@ console.log('| what | median | | vs ceiling | target |');
 console.log('| --- | ---: | --- | --- | --- |');
 for (const [what, value, unit, ratio, target] of rows) console.log(`| ${what} | ${value.toFixed(value < 20 ? 2 : 0)} | ${unit} | ${ratio} | ${target} |`);
 mkdirSync(dirname(values.out), { recursive: true });
-writeFileSync(values.out, JSON.stringify({ date: new Date().toISOString(), machine, events, accounts, longEvents, runs, calibration, grouping, raw, rawCpu, imports, checks, exports, rebuilds, deposit, sameAccountDeposit, rawDeposit, rawLedgerDeposit, cold, productionPageShown, atPosition, withSnapshots, withoutSnapshots }, null, 2));
+writeFileSync(values.out, JSON.stringify({ date: new Date().toISOString(), machine, events, accounts, longEvents, runs, calibration, grouping, raw, rawCpu, imports, checks, exports, rebuilds, deposit, sameAccountDeposit, rawDeposit, rawLedgerDeposit, cold, productionPageShown, atPosition, withSnapshots, withoutSnapshots, eventLog }, null, 2));
 console.log(`\nresults written to ${values.out}`);

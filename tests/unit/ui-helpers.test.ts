@@ -69,6 +69,16 @@ describe('hash routes', () => {
     expect(parseHash('#/history')).toEqual({ name: 'history' });
     expect(parseHash('#/history/acc-1')).toEqual({ name: 'history', accountId: 'acc-1' });
     expect(parseHash('#/data')).toEqual({ name: 'data' });
+    expect(parseHash('#/events')).toEqual({ name: 'events' });
+  });
+
+  it('reads a point of the log from the address of the history and the event log', () => {
+    expect(parseHash('#/history?at=42')).toEqual({ name: 'history', at: 42 });
+    expect(parseHash('#/history/acc-1?at=0')).toEqual({ name: 'history', accountId: 'acc-1', at: 0 });
+    expect(parseHash('#/events?at=1000000')).toEqual({ name: 'events', at: 1_000_000 });
+    for (const address of ['#/events?at=-1', '#/events?at=1.5', '#/events?at=', '#/events?to=3', '#/accounts?at=3', '#/data?at=3']) {
+      expect(parseHash(address)).toEqual({ name: 'not-found', path: address.slice(1) });
+    }
   });
 
   it('treats unknown or malformed addresses as a missing page instead of failing', () => {
@@ -82,6 +92,10 @@ describe('hash routes', () => {
       { name: 'accounts' },
       { name: 'account', accountId: 'x y/z' },
       { name: 'history', accountId: 'acc' },
+      { name: 'history', accountId: 'a?at=1', at: 7 },
+      { name: 'history', at: 0 },
+      { name: 'events' },
+      { name: 'events', at: 123 },
       { name: 'data' },
     ] as const) {
       expect(parseHash(href(route))).toEqual(route);

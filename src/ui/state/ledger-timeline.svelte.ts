@@ -26,8 +26,13 @@ export class LedgerTimeline {
   #timeFollowsPosition = true;
   readonly #runner: LatestOnly<number>;
 
-  constructor(service: LedgerService) {
+  /** `at`: open at the commit that holds that position, as of its end (the event has happened). */
+  constructor(service: LedgerService, at?: number) {
     this.#service = service;
+    if (at !== undefined) {
+      this.#position = at;
+      this.#toward = 'later';
+    }
     this.#head = new Live(
       () => undefined,
       () => service.logHead(),
