@@ -96,7 +96,8 @@ export default defineConfig({
           name: 'server',
           // After the browser groups: its PostgreSQL and server processes never compete with them for the cores.
           sequence: { groupOrder: 5 },
-          include: ['tests/server/**/*.test.ts'],
+          // The server's own tests, and sync between browser ledgers (fake-indexeddb) and the real server.
+          include: ['tests/server/**/*.test.ts', 'tests/sync/**/*.test.ts'],
           environment: 'node',
           // One embedded PostgreSQL for the run; each file makes a database of its own on it.
           globalSetup: ['tests/server/global-setup.ts'],

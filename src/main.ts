@@ -13,6 +13,7 @@ try {
   const service = await LedgerService.open('ledger');
   target.replaceChildren();
   mount(App, { target, props: { service } });
+  service.startSync();
 } catch (error) {
   // IndexedDB can be missing or blocked (private windows, storage turned off), or the ledger newer than this
   // copy of the app: say so instead of a blank page.

@@ -45,6 +45,10 @@ export interface ImportResult {
 /** A fresh mark for an import to leave in the log's head. */
 export const newImportMark = () => `#import-${crypto.randomUUID()}`;
 
+/** A syncing ledger's log is the server's: a file would replace it on this device alone. */
+export const importWhileSyncing = (server: string) =>
+  new ImportError('IMPORT_WHILE_SYNCING', `This ledger syncs with ${server}, whose log it follows: a file cannot replace it here. Turn sync off first (Data screen), then import.`);
+
 export const cancelled = () => new ImportError('IMPORT_CANCELLED', 'The import was cancelled; the ledger is unchanged.');
 
 /** Rejects with IMPORT_CANCELLED once the signal aborts (at once when it already has). */
@@ -64,6 +68,7 @@ async function run(database: LedgerDb, source: string | Blob, options: ImportOpt
   return database.transaction('rw', database.writeTables, async (tx) => {
     const db = database.bound(tx);
     const meta = await db.meta.get('log');
+    if (meta?.sync) throw importWhileSyncing(meta.sync.server);
     if (meta && meta.position > 0) {
       if (options.mode !== 'replace') {
         throw new ImportError(

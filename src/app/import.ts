@@ -5,6 +5,7 @@ import type { FailureParts, FromImporter, ToImporter } from './import-protocol';
 import { cancelled, checkHere, importHere, newImportMark, type CheckPlace, type ImportOptions, type ImportResult } from './import-here';
 
 export { IMPORT_RECORD_BYTES, importTaskBytes } from './import-writer';
+export { importWhileSyncing } from './import-here';
 export type { CheckPlace, ImportOptions, ImportPhase, ImportProgress, ImportResult } from './import-here';
 export type { CheckSummary } from './import-check';
 

@@ -30,7 +30,7 @@ export interface CommandResult {
 export type { LoadedAccount };
 
 /** The database and the stores that work on it, bound to one transaction. */
-interface BoundStores {
+export interface BoundStores {
   db: LedgerDb;
   store: EventStore;
   snapshots: SnapshotStore;
@@ -125,24 +125,36 @@ export class Ledger {
 
   async execute(command: LedgerCommand): Promise<CommandResult> {
     try {
-      return await this.transaction(this.db.writeTables, async (t) => {
-        const loaded = new Map<string, LoadedAccount>();
-        // Every read a command needs is independent of the others: issue them together, one round trip.
-        const [earlier, appends, head, rows] = await Promise.all([
-          t.store.eventsOfCommand(command.commandId),
-          this.decide(command, loaded, (id) => this.load(t, id)).then(
-            (value) => ({ value }),
-            (error: unknown) => ({ error }),
-          ),
-          t.store.meta(),
-          t.db.accounts.bulkGet(streamsOf(command)),
-        ]);
-        // A repeated command id answers with what the first one wrote, and writes nothing (even if it would now be refused).
-        if (earlier.length > 0) return { commandId: command.commandId, events: earlier, duplicate: true };
-        if ('error' in appends) throw appends.error;
-        const events = await this.write(t, appends.value, loaded, head, rows);
-        return { commandId: command.commandId, events, duplicate: false };
-      });
+      return await this.transaction(this.db.writeTables, async (t) => this.executeIn(t, command));
+    } catch (error) {
+      throw storageFailure(error);
+    }
+  }
+
+  /** Runs a command in a transaction the caller holds over every table (see within). */
+  async executeIn(t: BoundStores, command: LedgerCommand): Promise<CommandResult> {
+    const loaded = new Map<string, LoadedAccount>();
+    // Every read a command needs is independent of the others: issue them together, one round trip.
+    const [earlier, appends, head, rows] = await Promise.all([
+      t.store.eventsOfCommand(command.commandId),
+      this.decide(command, loaded, (id) => this.load(t, id)).then(
+        (value) => ({ value }),
+        (error: unknown) => ({ error }),
+      ),
+      t.store.meta(),
+      t.db.accounts.bulkGet(streamsOf(command)),
+    ]);
+    // A repeated command id answers with what the first one wrote, and writes nothing (even if it would now be refused).
+    if (earlier.length > 0) return { commandId: command.commandId, events: earlier, duplicate: true };
+    if ('error' in appends) throw appends.error;
+    const events = await this.write(t, appends.value, loaded, head, rows);
+    return { commandId: command.commandId, events, duplicate: false };
+  }
+
+  /** Work in one read-write transaction over every table, through stores bound to it (a sync's rebase). */
+  async within<T>(work: (t: BoundStores) => Promise<T>): Promise<T> {
+    try {
+      return await this.transaction(this.db.writeTables, work);
     } catch (error) {
       throw storageFailure(error);
     }

@@ -5,6 +5,8 @@ import { exportLedger, exportLedgerBlob } from './export';
 import { checkImportFile, importLedger, type CheckSummary, type ImportOptions, type ImportResult } from './import';
 import { Ledger, type CommandResult, type LedgerOptions } from './ledger';
 import { LedgerQueries } from './queries';
+import { Sync, type SyncRound } from './sync';
+import { SyncLoop } from './sync-loop';
 import { TimeTravel } from './temporal';
 import type { LogMeta } from '../store/records';
 
@@ -23,11 +25,15 @@ export class LedgerService {
   readonly time: TimeTravel;
   /** The whole log, a page at a time, filtered. */
   readonly eventLog: EventLog;
+  /** Sync with a server: turn it on or off, and what it stands at. */
+  readonly sync: Sync;
+  #syncLoop: SyncLoop | null = null;
 
   private constructor(readonly ledger: Ledger) {
     this.queries = new LedgerQueries(ledger.db);
     this.time = new TimeTravel(ledger);
     this.eventLog = new EventLog(ledger.db);
+    this.sync = new Sync(ledger);
   }
 
   static async open(name = 'ledger', options: LedgerOptions = {}): Promise<LedgerService> {
@@ -55,7 +61,25 @@ export class LedgerService {
     });
   }
 
+  /** Takes this tab's part in syncing: one tab of the browser runs the rounds (see SyncLoop). Once, when the page is up. */
+  startSync(): void {
+    this.#syncLoop ??= new SyncLoop(this.sync, () => this.logHead());
+    this.#syncLoop.start();
+  }
+
+  /** Asks for a round now, in whichever tab syncs. */
+  syncNow(): void {
+    this.#syncLoop?.nudge();
+  }
+
+  async turnOnSync(server: string, token: string): Promise<SyncRound> {
+    const round = await this.sync.turnOn(server, token);
+    this.syncNow();
+    return round;
+  }
+
   close(): void {
+    this.#syncLoop?.stop();
     this.ledger.close();
   }
 

@@ -29,6 +29,7 @@ export type ErrorCode =
   | 'IMPORT_CANCELLED'
   | 'IMPORT_STOPPED'
   | 'IMPORT_FILE_UNREADABLE'
+  | 'IMPORT_WHILE_SYNCING'
   | 'TIME_INVALID'
   | 'STORAGE_QUOTA_EXCEEDED'
   | 'STORAGE_UNAVAILABLE'
@@ -40,7 +41,12 @@ export type ErrorCode =
   | 'INVALID_REQUEST'
   | 'PAYLOAD_TOO_LARGE'
   | 'IDEMPOTENCY_KEY_REUSED'
-  | 'INTERNAL_ERROR';
+  | 'INTERNAL_ERROR'
+  // Sync with a server, as the app meets it.
+  | 'SYNC_UNREACHABLE'
+  | 'SYNC_UNAUTHORIZED'
+  | 'SYNC_SERVER_NOT_EMPTY'
+  | 'SYNC_FAILED';
 
 /** An amount a message names, as the message writes it, so a screen can show it in the person's own format. */
 export interface MoneyMention {
@@ -126,6 +132,9 @@ export class ImportError extends LedgerError {
     return `events[${this.eventIndex}]${this.field ? `.${this.field}` : ''}`;
   }
 }
+
+/** Sync with a server could not go on (the network, the token, an answer it did not expect); nothing local is lost. */
+export class SyncError extends LedgerError {}
 
 /** The browser's storage refused (quota, IndexedDB missing). */
 export class StorageError extends LedgerError {}

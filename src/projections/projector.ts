@@ -91,17 +91,21 @@ export class Projector {
    */
   async rebuild(): Promise<{ events: number }> {
     const { commits, meta, accounts, history, ledgerCheckpoints, folds } = this.db;
-    return this.db.transaction('rw', [commits, meta, accounts, history, ledgerCheckpoints, folds], async () => {
-      const { position, projections } = await this.store.meta();
-      await this.clear();
-      let built = await this.build(position, Math.min(projections?.segmentsThrough ?? 0, position));
-      if (!built) {
-        await Promise.all([this.clear(), this.db.folds.clear()]);
-        built = (await this.build(position, 0))!;
-      }
-      await this.writeBuild(built, { position, segmentsThrough: position });
-      return { events: position };
-    });
+    // An async scope: Dexie keeps its transaction across native awaits only for those.
+    return this.db.transaction('rw', [commits, meta, accounts, history, ledgerCheckpoints, folds], async () => this.rebuildHere());
+  }
+
+  /** The rebuild, in the caller's transaction (one that a sync's rebase holds, say). */
+  async rebuildHere(): Promise<{ events: number }> {
+    const { position, projections } = await this.store.meta();
+    await this.clear();
+    let built = await this.build(position, Math.min(projections?.segmentsThrough ?? 0, position));
+    if (!built) {
+      await Promise.all([this.clear(), this.db.folds.clear()]);
+      built = (await this.build(position, 0))!;
+    }
+    await this.writeBuild(built, { position, segmentsThrough: position });
+    return { events: position };
   }
 
   /**

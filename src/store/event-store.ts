@@ -54,7 +54,7 @@ function toStored(recorded: RecordedEvent): StoredEvent {
 }
 
 /** Groups a stream's consecutive events into one record. */
-function toCommitRecord(streamId: string, events: RecordedEvent[]): CommitRecord {
+export function toCommitRecord(streamId: string, events: RecordedEvent[]): CommitRecord {
   const first = events[0];
   const last = events[events.length - 1];
   if (!first || !last) throw new Error('A commit needs at least one event.');
@@ -74,7 +74,7 @@ function toCommitRecord(streamId: string, events: RecordedEvent[]): CommitRecord
  * twice) and where all of its events are. An appended record holds one
  * command's events; a record that mixed commands could not be indexed.
  */
-function indexCommands(records: [CommitRecord, RecordedEvent[]][]): void {
+export function indexCommands(records: [CommitRecord, RecordedEvent[]][]): void {
   const firsts = new Map<string, CommitRecord>();
   for (const [record, events] of records) {
     const id = events[0]!.metadata.commandId;

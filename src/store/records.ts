@@ -72,6 +72,39 @@ export interface LogMeta {
    * fold segments hold (absent: never built; behind the log or of other code: the next open rebuilds them).
    */
   projections?: { position: number; version: number; segmentsThrough: number };
+  /** Sync with a server; absent while sync is off. */
+  sync?: SyncMeta;
+}
+
+/**
+ * Where this copy of the ledger stands with its server. The log up to `syncedPosition` is the server's log;
+ * every event after it is a command of this device the server has not confirmed yet (so the pending commands
+ * are read from the log itself, never kept twice).
+ */
+export interface SyncMeta {
+  /** The server's address, e.g. https://ledger.example.org. */
+  server: string;
+  token: string;
+  syncedPosition: number;
+  /** When a sync last reached the server's head. */
+  syncedAt?: string;
+  /** Commands of this device the server refused, for the person to see until they dismiss them. */
+  refused: RefusedCommand[];
+  /** Why the last round stopped, when it did (every tab shows it; the next round that gets through clears it). */
+  problem?: { offline: boolean; message: string; at: string };
+}
+
+/** A command the server refused when it came to decide it (another device acted first, say). */
+export interface RefusedCommand {
+  commandId: string;
+  /** The command as it was pushed (LedgerCommand's shape). */
+  command: { type: string; data: Record<string, unknown> };
+  /** When this device ran it. */
+  at: string;
+  code: string;
+  message: string;
+  /** The amounts the message names (MoneyMention's shape), for the screen to format. */
+  amounts?: { text: string; amount: string; currency: string }[];
 }
 
 /** One snapshot of a stream's state, versioned; a stale or damaged one is skipped, never trusted. */

@@ -7,7 +7,9 @@ export const THEME_COLOR = '#0b6e63';
 export const BACKGROUND_COLOR = '#f4f6f8';
 
 /**
- * The production Content-Security-Policy: only Ledger's own files may run, style or connect.
+ * The production Content-Security-Policy: only Ledger's own files may run or style. It may connect to its own
+ * origin and to the sync server a person sets up, which may live elsewhere: any https origin, and http on this
+ * machine (a server started with `npm run server`).
  * Styles set through the CSSOM (Svelte's style: directives, Chart.js) are allowed by style-src;
  * a style="" attribute in markup is not, so components must not ship static inline styles.
  */
@@ -17,7 +19,7 @@ export const CONTENT_SECURITY_POLICY = [
   "style-src 'self'",
   "img-src 'self' data: blob:",
   "font-src 'self'",
-  "connect-src 'self'",
+  "connect-src 'self' https: http://localhost:* http://127.0.0.1:*",
   "worker-src 'self'",
   "manifest-src 'self'",
   "object-src 'none'",

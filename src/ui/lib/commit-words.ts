@@ -1,3 +1,4 @@
+import type { LedgerCommand } from '../../domain/commands';
 import type { RecordedEvent } from '../../domain/events';
 import { formatMoney } from './format';
 
@@ -29,6 +30,32 @@ export function describeCommit(events: readonly RecordedEvent[], accounts: Accou
       return withNote(`Account of ${name(first.streamId)} closed`, first.data.reason);
     default: {
       const unknown: never = first;
+      return String((unknown as { type: string }).type);
+    }
+  }
+}
+
+/** A command in a person's words, as a refusal on sync shows it ("Withdrawal of €50.00 from Ada Lovelace"). */
+export function describeCommand(command: LedgerCommand, accounts: AccountNames): string {
+  const name = (id: string) => accounts(id)?.ownerName ?? id;
+  const money = (amount: string, id: string) => formatMoney(amount, accounts(id)?.currency ?? 'EUR');
+  switch (command.type) {
+    case 'OpenAccount': {
+      const { ownerName, currency, initialDeposit } = command.data;
+      return `Account opened for ${ownerName} in ${currency}${initialDeposit ? ` with ${formatMoney(initialDeposit, currency)}` : ''}`;
+    }
+    case 'Deposit':
+      return withNote(`Deposit of ${money(command.data.amount, command.data.accountId)} to ${name(command.data.accountId)}`, command.data.description);
+    case 'Withdraw':
+      return withNote(`Withdrawal of ${money(command.data.amount, command.data.accountId)} from ${name(command.data.accountId)}`, command.data.description);
+    case 'Transfer': {
+      const { fromAccountId, toAccountId, amount, description } = command.data;
+      return withNote(`Transfer of ${money(amount, fromAccountId)} from ${name(fromAccountId)} to ${name(toAccountId)}`, description);
+    }
+    case 'CloseAccount':
+      return withNote(`Account of ${name(command.data.accountId)} closed`, command.data.reason);
+    default: {
+      const unknown: never = command;
       return String((unknown as { type: string }).type);
     }
   }

@@ -1,6 +1,11 @@
-import { LedgerError } from '../../domain/errors';
+import { LedgerError, type MoneyMention } from '../../domain/errors';
 import { formatMoney } from './format';
 import { storageFailure } from '../../app/service';
+
+/** A message with the amounts it names written as the screens write money: the person's locale, the currency's symbol. */
+export function withMoney(message: string, amounts: readonly MoneyMention[] = []): string {
+  return amounts.reduce((text, { text: written, amount, currency }) => text.replace(written, formatMoney(amount, currency)), message);
+}
 
 /**
  * The one place where an error becomes words on the screen. Ledger errors
@@ -8,8 +13,7 @@ import { storageFailure } from '../../app/service';
  * browser failure, so it is logged for developers and shown without a stack.
  */
 export function handleError(error: unknown): string {
-  // Amounts as the screens show them: the person's locale and the currency's symbol.
-  if (error instanceof LedgerError) return error.amounts.reduce((message, { text, amount, currency }) => message.replace(text, formatMoney(amount, currency)), error.message);
+  if (error instanceof LedgerError) return withMoney(error.message, error.amounts);
   // Browser storage failures that have words of their own (the quota, a ledger a newer release stored), from
   // wherever they surface: a command, a live query, the start.
   const known = storageFailure(error);

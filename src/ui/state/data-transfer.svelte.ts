@@ -1,4 +1,4 @@
-import type { CheckSummary, ImportProgress, ImportResult } from '../../app/import';
+import { importWhileSyncing, type CheckSummary, type ImportProgress, type ImportResult } from '../../app/import';
 import type { LedgerService } from '../../app/service';
 import { ImportError, LedgerError } from '../../domain/errors';
 import { dateStamp, downloadBlob } from '../lib/download';
@@ -85,6 +85,9 @@ export class LedgerImport {
     const file = this.#file;
     if (!file || this.busy) return;
     await this.#track('checking', async (signal) => {
+      // Said before the file is read: a syncing ledger takes no file.
+      const { sync } = await this.#service.logHead();
+      if (sync) throw importWhileSyncing(sync.server);
       const summary = await this.#service.checkImport(file, { signal, onProgress: (progress) => (this.#status = { kind: 'checking', progress }) });
       const { position } = await this.#service.logHead();
       this.#status = { kind: 'confirm', summary, existingEvents: position };

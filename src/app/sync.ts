@@ -1,0 +1,185 @@
+import { commandsOf, type RecordedCommand } from '../domain/decide-command';
+import { DomainError, LedgerError, SyncError, ValidationError, type MoneyMention } from '../domain/errors';
+import type { EventText } from '../store/event-text';
+import { appendRecorded, truncateAfter } from '../store/rebase';
+import type { RefusedCommand, SyncMeta } from '../store/records';
+import { exportLedgerParts } from './export';
+import type { BoundStores, Ledger } from './ledger';
+import { SyncServer } from './sync-server';
+
+/** Sync as a screen shows it: where it stands, and how many commands of this device wait for the server. */
+export type SyncStatus = Omit<SyncMeta, 'token'> & { pending: number };
+
+/** What one sync round did. */
+export interface SyncRound {
+  /** Commands of this device the server took. */
+  pushed: number;
+  /** Events pulled from the server. */
+  pulled: number;
+  /** Commands refused on this round (also kept in the head's sync record until dismissed). */
+  refused: RefusedCommand[];
+}
+
+function refusal({ command, at }: RecordedCommand, error: { code: string; message: string; amounts?: readonly MoneyMention[] }): RefusedCommand {
+  const { code, message, amounts } = error;
+  return { commandId: command.commandId, command: { type: command.type, data: { ...command.data } }, at, code, message, ...(amounts?.length && { amounts: [...amounts] }) };
+}
+
+/**
+ * Sync with a server, server-authoritative: the server's log is the log. A round pushes this device's pending
+ * commands in order (the events after `syncedPosition`, read back as commands), pulls the server's log after
+ * `syncedPosition`, then rebases in one transaction: the local log becomes the server's, with any command run
+ * here meanwhile decided again on top. A command the server (or the rebase) refuses is kept for the person to
+ * see; nothing is dropped silently or applied by half. One tab syncs at a time (see SyncLoop).
+ */
+export class Sync {
+  constructor(private readonly ledger: Ledger) {}
+
+  async state(): Promise<SyncMeta | undefined> {
+    return (await this.ledger.store.meta()).sync;
+  }
+
+  /** What a screen shows of sync (the token stays out); null while sync is off. */
+  async status(): Promise<SyncStatus | null> {
+    const head = await this.ledger.store.meta();
+    if (!head.sync) return null;
+    const { token: _, ...shown } = head.sync;
+    const pending = commandsOf(await this.ledger.store.readAppended(head.sync.syncedPosition + 1, head.position)).length;
+    return { ...shown, pending };
+  }
+
+  /** Commands of this device the server has not confirmed yet. */
+  async pending(): Promise<RecordedCommand[]> {
+    const head = await this.ledger.store.meta();
+    if (!head.sync) return [];
+    return commandsOf(await this.ledger.store.readAppended(head.sync.syncedPosition + 1, head.position));
+  }
+
+  /**
+   * Turns sync on. An empty server takes this browser's ledger as its first log; a browser with no events takes
+   * the server's; a server and a browser that both hold a ledger are refused, with nothing changed on either.
+   */
+  async turnOn(address: string, token: string): Promise<SyncRound> {
+    const server = new SyncServer(address, token);
+    const { head: serverHead } = await server.pull(0, 1);
+    const local = await this.ledger.store.meta();
+    if (local.sync) throw new SyncError('SYNC_FAILED', `This ledger already syncs with ${local.sync.server}; turn that off first.`);
+    let syncedPosition = 0;
+    if (local.position > 0) {
+      if (serverHead > 0) {
+        throw new SyncError(
+          'SYNC_SERVER_NOT_EMPTY',
+          `The server already holds a ledger of ${serverHead} events, and this browser holds another of ${local.position}. Only an empty server can take this browser's ledger; nothing was changed on either.`,
+        );
+      }
+      const { parts, position } = await exportLedgerParts(this.ledger.db, this.ledger.clock());
+      await server.upload(new Blob(parts, { type: 'application/json' }));
+      syncedPosition = position;
+    }
+    const sync: SyncMeta = { server: server.url, token, syncedPosition, refused: [] };
+    await this.ledger.within(async (t) => {
+      const head = await t.store.meta();
+      if (head.sync) throw new SyncError('SYNC_FAILED', `This ledger already syncs with ${head.sync.server}.`);
+      await t.db.meta.put({ ...head, sync });
+    });
+    return this.syncOnce();
+  }
+
+  /** Turns sync off: the ledger stays as it is, pending commands included, and works on alone. */
+  async turnOff(): Promise<void> {
+    await this.ledger.within(async (t) => {
+      const { sync: _, ...head } = await t.store.meta();
+      await t.db.meta.put(head);
+    });
+  }
+
+  /** Keeps why the last round stopped, for every tab to show. */
+  async report(problem: { offline: boolean; message: string }): Promise<void> {
+    await this.ledger.within(async (t) => {
+      const head = await t.store.meta();
+      if (!head.sync) return;
+      await t.db.meta.put({ ...head, sync: { ...head.sync, problem: { ...problem, at: this.ledger.clock().toISOString() } } });
+    });
+  }
+
+  /** Forgets a refused command once the person has seen it. */
+  async dismiss(commandId: string): Promise<void> {
+    await this.ledger.within(async (t) => {
+      const head = await t.store.meta();
+      if (!head.sync) return;
+      await t.db.meta.put({ ...head, sync: { ...head.sync, refused: head.sync.refused.filter((r) => r.commandId !== commandId) } });
+    });
+  }
+
+  /** One round: push, pull, rebase. A failure before the rebase changes nothing here; the next round starts over. */
+  async syncOnce(): Promise<SyncRound> {
+    const head = await this.ledger.store.meta();
+    if (!head.sync) throw new SyncError('SYNC_FAILED', 'Sync is off.');
+    const { syncedPosition } = head.sync;
+    const server = new SyncServer(head.sync.server, head.sync.token);
+    const pending = commandsOf(await this.ledger.store.readAppended(syncedPosition + 1, head.position));
+    const settled = new Set<string>();
+    const refused: RefusedCommand[] = [];
+    for (const entry of pending) {
+      const answer = await server.push(entry.command);
+      settled.add(entry.command.commandId);
+      if (!answer.taken) refused.push(refusal(entry, answer));
+    }
+    const pulled: EventText[] = [];
+    for (let after = syncedPosition; ; ) {
+      const page = await server.pull(after);
+      pulled.push(...page.events);
+      after += page.events.length;
+      if (page.events.length === 0 || after >= page.head) break;
+    }
+    const redecided = await this.rebase(syncedPosition, pulled, settled, refused);
+    return { pushed: pending.length - refused.length, pulled: pulled.length, refused: [...refused, ...redecided] };
+  }
+
+  /**
+   * The local log becomes the server's: the commands after the synced position are cut off, the server's events
+   * after it appended, the read models rebuilt, and commands run here since the push (not `settled`) decided
+   * again on top, in order; one that no longer holds (the account was closed on another device, say) is refused.
+   * The refusals, the server's among them, are kept for the person to see. Resolves to the rebase's own refusals.
+   */
+  private async rebase(syncedPosition: number, pulled: EventText[], settled: ReadonlySet<string>, refusedByServer: RefusedCommand[]): Promise<RefusedCommand[]> {
+    return this.ledger.within(async (t) => {
+      const head = await t.store.meta();
+      if (head.sync?.syncedPosition !== syncedPosition) throw new SyncError('SYNC_FAILED', 'Sync was turned off or moved on meanwhile; the next round starts over.');
+      const tail = commandsOf(await t.store.readAppended(syncedPosition + 1, head.position));
+      await truncateAfter(t.db, syncedPosition);
+      await this.dropSegmentsAfter(t, syncedPosition);
+      await appendRecorded(t.db, pulled);
+      await t.projector.rebuildHere();
+      const refused: RefusedCommand[] = [];
+      for (const entry of tail.filter(({ command }) => !settled.has(command.commandId))) {
+        try {
+          await this.ledger.executeIn(t, entry.command);
+        } catch (error) {
+          if (!(error instanceof DomainError || error instanceof ValidationError)) throw error;
+          refused.push(refusal(entry, error));
+        }
+      }
+      const now = await t.store.meta();
+      const { problem: _, ...sync } = now.sync!;
+      const kept = [...sync.refused, ...refusedByServer, ...refused];
+      await t.db.meta.put({ ...now, sync: { ...sync, syncedPosition: syncedPosition + pulled.length, syncedAt: this.ledger.clock().toISOString(), refused: kept } });
+      return refused;
+    });
+  }
+
+  /** Fold segments that reach past the cut describe events that are gone: the rebuild makes them again from the events. */
+  private async dropSegmentsAfter(t: BoundStores, position: number): Promise<void> {
+    const head = await t.store.meta();
+    if (!head.projections || head.projections.segmentsThrough <= position) return;
+    await t.db.folds.clear();
+    await t.db.meta.put({ ...head, projections: { ...head.projections, segmentsThrough: 0 } });
+  }
+}
+
+/** An error as a sync status says it. */
+export function syncProblem(error: unknown): { offline: boolean; message: string } {
+  if (error instanceof SyncError) return { offline: error.code === 'SYNC_UNREACHABLE', message: error.message };
+  if (error instanceof LedgerError) return { offline: false, message: error.message };
+  return { offline: false, message: `The sync stopped: ${(error as Error)?.message ?? String(error)}. It will try again.` };
+}

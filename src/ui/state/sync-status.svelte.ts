@@ -1,0 +1,133 @@
+import type { LedgerService } from '../../app/service';
+import type { SyncStatus } from '../../app/sync';
+import { formatCount, formatDateTime } from '../lib/format';
+import { handleError } from '../lib/handle-error';
+import { Live } from '../lib/live.svelte';
+
+export type SyncTone = 'ok' | 'pending' | 'offline' | 'problem';
+
+/** Sync's state for the header and the Data screen, in words; null while sync is off. */
+export class SyncView {
+  readonly #live: Live<SyncStatus | null>;
+  #online = $state(typeof navigator === 'object' ? navigator.onLine : true);
+
+  constructor(service: LedgerService) {
+    this.#live = new Live(
+      () => undefined,
+      () => service.sync.status(),
+    );
+    $effect(() => {
+      const update = () => (this.#online = navigator.onLine);
+      addEventListener('online', update);
+      addEventListener('offline', update);
+      return () => {
+        removeEventListener('online', update);
+        removeEventListener('offline', update);
+      };
+    });
+  }
+
+  get status(): SyncStatus | null | undefined {
+    return this.#live.value;
+  }
+
+  readonly tone = $derived.by((): SyncTone | null => {
+    const status = this.#live.value;
+    if (!status) return null;
+    if (!this.#online || status.problem?.offline) return 'offline';
+    if (status.problem) return 'problem';
+    return status.pending > 0 ? 'pending' : 'ok';
+  });
+
+  /** One short line: "Synced", "3 pending", "Offline · 3 pending", "Sync problem". */
+  readonly summary = $derived.by((): string => {
+    const status = this.#live.value;
+    if (!status) return '';
+    const pending = status.pending > 0 ? `${formatCount(status.pending)} pending` : '';
+    switch (this.tone) {
+      case 'offline':
+        return pending ? `Offline · ${pending}` : 'Offline';
+      case 'problem':
+        return 'Sync problem';
+      case 'pending':
+        return pending;
+      default:
+        return 'Synced';
+    }
+  });
+
+  /** The longer account: when it last synced, and why it stopped if it did. */
+  readonly detail = $derived.by((): string => {
+    const status = this.#live.value;
+    if (!status) return '';
+    const last = status.syncedAt ? `Last synced ${formatDateTime(status.syncedAt)}.` : 'Not synced yet.';
+    const waiting =
+      status.pending > 0
+        ? ` ${formatCount(status.pending)} ${status.pending === 1 ? 'command waits' : 'commands wait'} to be sent; ${status.pending === 1 ? 'it counts' : 'they count'} here already.`
+        : '';
+    const offline = this.tone === 'offline' && !status.problem ? ' This browser is offline; the ledger keeps working and syncs when it is back online.' : '';
+    return `${last}${waiting}${offline}${status.problem ? ` ${status.problem.message}` : ''}`;
+  });
+}
+
+/** The "Sync with a server" form and its actions. */
+export class SyncSettings {
+  readonly #service: LedgerService;
+  server = $state('');
+  token = $state('');
+  #busy = $state(false);
+  #error = $state<string | null>(null);
+  #notice = $state<string | null>(null);
+
+  constructor(service: LedgerService) {
+    this.#service = service;
+  }
+
+  get busy(): boolean {
+    return this.#busy;
+  }
+  get error(): string | null {
+    return this.#error;
+  }
+  get notice(): string | null {
+    return this.#notice;
+  }
+
+  async turnOn(): Promise<void> {
+    const server = this.server.trim();
+    const token = this.token.trim();
+    if (!server || !token) {
+      this.#error = 'Enter the server’s address and the access token it printed when it started.';
+      return;
+    }
+    await this.#run(async () => {
+      const round = await this.#service.turnOnSync(server, token);
+      this.token = '';
+      this.#notice = round.pulled > 0 ? `Sync is on: ${formatCount(round.pulled)} events came from the server.` : 'Sync is on.';
+    });
+  }
+
+  turnOff(): Promise<void> {
+    return this.#run(async () => {
+      await this.#service.sync.turnOff();
+      this.#notice = 'Sync is off. The ledger stays in this browser as it is.';
+    });
+  }
+
+  dismiss(commandId: string): Promise<void> {
+    return this.#run(() => this.#service.sync.dismiss(commandId));
+  }
+
+  async #run(work: () => Promise<void>): Promise<void> {
+    if (this.#busy) return;
+    this.#busy = true;
+    this.#error = this.#notice = null;
+    try {
+      await work();
+    } catch (error) {
+      this.#error = handleError(error);
+    } finally {
+      this.#busy = false;
+    }
+  }
+}

@@ -1,0 +1,115 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import type { BrowserContext, Page } from 'playwright-core';
+import type pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createPool } from '../../src/server/db';
+import { startEmbeddedPostgres, type RunningPostgres } from '../../src/server/embedded-postgres';
+import { buildApp } from '../../src/server/http/app';
+import { migrate } from '../../src/server/schema';
+import { accountBalance, expectNoErrors, freshApp, goTo, money, moveMoneyTo, openAccount, shot, showAccount, textContaining, type AppPage } from './app-actions';
+import { baseUrl, useBrowser } from './browser';
+
+/**
+ * Two devices (two browser profiles) and one server (real HTTP, embedded PostgreSQL), used as a person would:
+ * sync turned on in the Data screen, commands made offline on both, then both back online.
+ */
+
+const TOKEN = 'e2e-sync-token-0123456789abcdef';
+let folder: string;
+let postgres: RunningPostgres;
+let pool: pg.Pool;
+let server: FastifyInstance;
+let address: string;
+const session = useBrowser();
+
+beforeAll(async () => {
+  folder = mkdtempSync(join(tmpdir(), 'ledger-e2e-sync-'));
+  postgres = await startEmbeddedPostgres(folder, { persistent: false, flags: ['-c', 'fsync=off'] });
+  pool = createPool(postgres.url());
+  await migrate(pool);
+  // The app comes from its own origin (the e2e build), so the server allows it by CORS.
+  server = await buildApp({ pool, tokens: [TOKEN], corsOrigins: [new URL(baseUrl()).origin] });
+  address = await server.listen({ port: 0, host: '127.0.0.1' });
+}, 60_000);
+afterAll(async () => {
+  await server?.close();
+  await pool?.end();
+  await postgres?.stop();
+  rmSync(folder, { recursive: true, force: true });
+});
+
+type Device = AppPage & { context: BrowserContext };
+const badge = (page: Page) => page.getByRole('banner').getByRole('link', { name: /^Sync:/ });
+
+async function turnOnSync(page: Page): Promise<void> {
+  await goTo(page, 'Data');
+  const panel = page.getByRole('region', { name: 'Sync with a server' });
+  await panel.getByLabel('Server address').fill(address);
+  await panel.getByLabel('Access token').fill(TOKEN);
+  await panel.getByRole('button', { name: 'Turn on sync' }).click();
+  await textContaining(panel.getByRole('status').first(), 'Synced with');
+}
+
+async function balanceOf(page: Page, owner: string): Promise<string> {
+  await goTo(page, 'Accounts');
+  await showAccount(page, owner);
+  return (await accountBalance(page).textContent())?.trim() ?? '';
+}
+
+describe('sync between two devices', () => {
+  let a: Device;
+  let b: Device;
+
+  it('gives a second device the first one’s ledger once both turn sync on', async () => {
+    a = await freshApp(session.browser);
+    await turnOnSync(a.page);
+    await goTo(a.page, 'Accounts');
+    await openAccount(a.page, 'Ada Lovelace', 'EUR', '100.00');
+    await textContaining(badge(a.page), 'Synced');
+
+    b = await freshApp(session.browser);
+    await turnOnSync(b.page);
+    expect(await balanceOf(b.page, 'Ada Lovelace')).toBe(await money(b.page, '100.00'));
+    expectNoErrors(a);
+    expectNoErrors(b);
+  });
+
+  it('merges what both did offline, and shows the withdrawal that would overdraw as refused on sync', async () => {
+    await a.context.setOffline(true);
+    await b.context.setOffline(true);
+    await balanceOf(a.page, 'Ada Lovelace');
+    await moveMoneyTo(a.page, 'Withdraw', '80.00', '20.00');
+    await moveMoneyTo(b.page, 'Withdraw', '50.00', '50.00');
+    await textContaining(badge(a.page), 'Offline · 1 pending');
+    await textContaining(badge(b.page), 'Offline · 1 pending');
+    await shot(b.page, 'sync-offline-pending');
+
+    await a.context.setOffline(false);
+    await textContaining(badge(a.page), 'Synced');
+    await b.context.setOffline(false);
+    await textContaining(badge(b.page), '1 refused');
+
+    await goTo(b.page, 'Data');
+    const refused = b.page.getByRole('region', { name: 'Sync with a server' }).getByRole('alert');
+    await textContaining(refused, 'Refused on sync');
+    await textContaining(refused, `Withdrawal of ${await money(b.page, '50.00')} from Ada Lovelace`);
+    await textContaining(refused, 'Insufficient funds');
+    await shot(b.page, 'sync-refused');
+    expect(await balanceOf(b.page, 'Ada Lovelace')).toBe(await money(b.page, '20.00'));
+    expect(await balanceOf(a.page, 'Ada Lovelace')).toBe(await money(a.page, '20.00'));
+
+    // Dismissed, the refusal goes; both ledgers are the server's, event for event.
+    await goTo(b.page, 'Data');
+    await refused.getByRole('button', { name: 'Dismiss' }).click();
+    await textContaining(b.page.getByRole('region', { name: 'Sync with a server' }).getByRole('status').first(), 'Synced with');
+    const { rows } = await pool.query<{ n: string }>('SELECT count(*) AS n FROM events');
+    expect(Number(rows[0]!.n)).toBe(3);
+    expectNoErrors(a);
+    // The browser logs every answer of 4xx as an error line: here, the server's 409 refusing B's withdrawal.
+    expect(b.errors.filter((error) => !error.includes('status of 409 (Conflict)'))).toEqual([]);
+    expect(b.errors).toHaveLength(1);
+  });
+});

@@ -1,0 +1,234 @@
+import 'fake-indexeddb/auto';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { exportLedger } from '../../src/app/export';
+import type { Ledger } from '../../src/app/ledger';
+import { LedgerQueries } from '../../src/app/queries';
+import { Sync } from '../../src/app/sync';
+import { verifyProjections } from '../../src/projections/verify';
+import { deleteLedger, deposit, open, openLedger, transfer, withdraw } from '../support/ledger';
+import { TOKEN, startServer, type TestServer } from '../server/support';
+
+/**
+ * Sync between browser ledgers (IndexedDB through fake-indexeddb) and the real server (real HTTP, embedded
+ * PostgreSQL): devices act offline, sync in any order, and end with the server's log, nothing lost or doubled.
+ */
+
+let server: TestServer;
+const devices: Ledger[] = [];
+
+async function device(): Promise<{ ledger: Ledger; sync: Sync }> {
+  const ledger = await openLedger();
+  devices.push(ledger);
+  return { ledger, sync: new Sync(ledger) };
+}
+
+/** The log as an export writes it, without the time of the export. */
+const logOf = async (ledger: Ledger) => JSON.parse(await exportLedger(ledger.db, new Date(0))) as { events: { position: number; metadata: { commandId: string } }[] };
+
+async function balances(ledger: Ledger): Promise<Record<string, string>> {
+  const { rows } = await new LedgerQueries(ledger.db).listAccounts({ offset: 0, limit: 100 });
+  return Object.fromEntries(rows.map((row) => [row.accountId, row.balance]));
+}
+
+/** Both devices hold the server's log exactly, and read models that match it. */
+async function expectSameLedgers(a: Ledger, b: Ledger): Promise<void> {
+  const [logA, logB] = [await logOf(a), await logOf(b)];
+  expect(logA).toEqual(logB);
+  const { body } = await server.api('GET', '/api/v1/events?after=0&limit=10000');
+  expect(logA.events).toEqual(body.data.events);
+  expect(await balances(a)).toEqual(await balances(b));
+  expect(await verifyProjections(a.db)).toEqual([]);
+  expect(await verifyProjections(b.db)).toEqual([]);
+}
+
+beforeEach(async () => {
+  server = await startServer();
+});
+afterEach(async () => {
+  vi.restoreAllMocks();
+  await Promise.all(devices.splice(0).map(deleteLedger));
+  await server.close();
+});
+
+describe('sync between devices and the server', () => {
+  it('brings a second device the first one’s ledger, position for position', async () => {
+    const a = await device();
+    expect(await a.sync.turnOn(server.base, TOKEN)).toEqual({ pushed: 0, pulled: 0, refused: [] });
+    await a.ledger.execute(open('ada', 'Ada Lovelace', 'EUR', '100.00'));
+    await a.ledger.execute(open('bob', 'Bob Bemer', 'EUR'));
+    await a.ledger.execute(transfer('ada', 'bob', '30.00'));
+    expect(await a.sync.pending()).toHaveLength(3);
+
+    expect(await a.sync.syncOnce()).toMatchObject({ pushed: 3, pulled: 5, refused: [] });
+    expect(await a.sync.pending()).toEqual([]);
+    const b = await device();
+    expect(await b.sync.turnOn(server.base, TOKEN)).toMatchObject({ pushed: 0, pulled: 5 });
+
+    await expectSameLedgers(a.ledger, b.ledger);
+    expect(await balances(b.ledger)).toEqual({ ada: '70.00', bob: '30.00' });
+  });
+
+  it('merges what two devices did offline: both synced, both hold the same ledger, every command once', async () => {
+    const a = await device();
+    await a.sync.turnOn(server.base, TOKEN);
+    await a.ledger.execute(open('ada', 'Ada Lovelace', 'EUR', '100.00'));
+    await a.sync.syncOnce();
+    const b = await device();
+    await b.sync.turnOn(server.base, TOKEN);
+
+    // Offline: each acts on its own copy.
+    await a.ledger.execute(deposit('ada', '5.00', 'from A'));
+    await a.ledger.execute(open('cy', 'Cy Young', 'EUR', '1.00'));
+    await b.ledger.execute(withdraw('ada', '20.00'));
+    await b.ledger.execute(open('dee', 'Dee Dee', 'USD', '9.99'));
+
+    await b.sync.syncOnce();
+    await a.sync.syncOnce();
+    await b.sync.syncOnce();
+
+    await expectSameLedgers(a.ledger, b.ledger);
+    expect(await balances(a.ledger)).toEqual({ ada: '85.00', cy: '1.00', dee: '9.99' });
+    // Five commands, three of them openings with a first deposit (two events under one id): each in the log once.
+    const ids = (await logOf(a.ledger)).events.map((e) => e.metadata.commandId);
+    expect([ids.length, new Set(ids).size]).toEqual([8, 5]);
+  });
+
+  it('refuses on sync the withdrawal that two devices made offline and that would overdraw, and shows it', async () => {
+    const a = await device();
+    await a.sync.turnOn(server.base, TOKEN);
+    await a.ledger.execute(open('ada', 'Ada Lovelace', 'EUR', '100.00'));
+    await a.sync.syncOnce();
+    const b = await device();
+    await b.sync.turnOn(server.base, TOKEN);
+
+    await a.ledger.execute(withdraw('ada', '80.00'));
+    const late = withdraw('ada', '50.00');
+    await b.ledger.execute(late);
+    expect(await balances(b.ledger)).toEqual({ ada: '50.00' });
+
+    await a.sync.syncOnce();
+    const round = await b.sync.syncOnce();
+
+    expect(round.pushed).toBe(0);
+    expect(round.refused).toEqual([
+      expect.objectContaining({ commandId: late.commandId, code: 'INSUFFICIENT_FUNDS', command: { type: 'Withdraw', data: { accountId: 'ada', amount: '50.00', description: '' } } }),
+    ]);
+    expect((await b.sync.state())!.refused).toHaveLength(1);
+    expect(await balances(b.ledger)).toEqual({ ada: '20.00' });
+    await expectSameLedgers(a.ledger, b.ledger);
+
+    await b.sync.dismiss(late.commandId);
+    expect((await b.sync.state())!.refused).toEqual([]);
+  });
+
+  it('decides a command run during a round again on top of the server’s log, and refuses it there if it no longer holds', async () => {
+    const a = await device();
+    await a.sync.turnOn(server.base, TOKEN);
+    await a.ledger.execute(open('ada', 'Ada Lovelace', 'EUR', '100.00'));
+    await a.sync.syncOnce();
+    const b = await device();
+    await b.sync.turnOn(server.base, TOKEN);
+    await a.ledger.execute(withdraw('ada', '90.00'));
+    await a.sync.syncOnce();
+
+    // While B pulls, it runs two commands of its own: one still holds on the server's log, one does not.
+    const small = deposit('ada', '1.00', 'during the pull');
+    const big = withdraw('ada', '60.00');
+    const realFetch = globalThis.fetch;
+    let ran = false;
+    vi.spyOn(globalThis, 'fetch').mockImplementation(async (input, init) => {
+      if (!ran && String(input).includes('/api/v1/events')) {
+        ran = true;
+        await b.ledger.execute(small);
+        await b.ledger.execute(big);
+      }
+      return realFetch(input, init);
+    });
+    const round = await b.sync.syncOnce();
+
+    expect(round.refused).toEqual([expect.objectContaining({ commandId: big.commandId, code: 'INSUFFICIENT_FUNDS' })]);
+    expect(await balances(b.ledger)).toEqual({ ada: '11.00' });
+    expect((await b.sync.pending()).map((p) => p.command.commandId)).toEqual([small.commandId]);
+    vi.restoreAllMocks();
+    await b.sync.syncOnce();
+    await a.sync.syncOnce();
+    await expectSameLedgers(a.ledger, b.ledger);
+  });
+
+  it('keeps everything when the server cannot be reached mid-push, and takes each command once when it can', async () => {
+    const a = await device();
+    await a.sync.turnOn(server.base, TOKEN);
+    await a.ledger.execute(open('ada', 'Ada Lovelace', 'EUR', '100.00'));
+    await a.ledger.execute(deposit('ada', '1.00'));
+    await a.ledger.execute(deposit('ada', '2.00'));
+    const before = await exportLedger(a.ledger.db, new Date(0));
+
+    // The second push reaches the server, but its answer is lost; the third cannot be sent.
+    const realFetch = globalThis.fetch;
+    let calls = 0;
+    vi.spyOn(globalThis, 'fetch').mockImplementation(async (input, init) => {
+      calls++;
+      if (calls === 2) {
+        await realFetch(input, init);
+        throw new TypeError('network connection lost');
+      }
+      if (calls > 2) throw new TypeError('Failed to fetch');
+      return realFetch(input, init);
+    });
+    await expect(a.sync.syncOnce()).rejects.toMatchObject({ code: 'SYNC_UNREACHABLE' });
+    expect(await exportLedger(a.ledger.db, new Date(0))).toBe(before);
+    expect(await a.sync.pending()).toHaveLength(3);
+
+    vi.restoreAllMocks();
+    expect(await a.sync.syncOnce()).toMatchObject({ pushed: 3, refused: [] });
+    expect(await balances(a.ledger)).toEqual({ ada: '103.00' });
+    const { body } = await server.api('GET', '/api/v1/accounts/ada');
+    expect(body.data.balance).toBe('103.00');
+  });
+
+  it('starts over when the network drops mid-pull, and ends with the whole log', async () => {
+    const a = await device();
+    await a.sync.turnOn(server.base, TOKEN);
+    await a.ledger.execute(open('ada', 'Ada Lovelace', 'EUR', '100.00'));
+    for (let i = 0; i < 30; i++) await a.ledger.execute(deposit('ada', '1.00'));
+    await a.sync.syncOnce();
+    const b = await device();
+    const realFetch = globalThis.fetch;
+    let pulls = 0;
+    vi.spyOn(globalThis, 'fetch').mockImplementation(async (input, init) => {
+      // Pages of 10 events: the third page never arrives.
+      const url = String(input).replace(/limit=\d+/, 'limit=10');
+      if (url.includes('/api/v1/events?after=') && !url.includes('limit=1&') && ++pulls === 3) throw new TypeError('network connection lost');
+      return realFetch(url, init);
+    });
+    await expect(b.sync.turnOn(server.base, TOKEN)).rejects.toMatchObject({ code: 'SYNC_UNREACHABLE' });
+    expect((await b.ledger.store.meta()).position).toBe(0);
+    expect((await b.sync.state())!.syncedPosition).toBe(0);
+
+    expect(await b.sync.syncOnce()).toMatchObject({ pulled: 32 });
+    vi.restoreAllMocks();
+    await expectSameLedgers(a.ledger, b.ledger);
+  });
+
+  it('refuses to join a non-empty server with a ledger of its own, changing nothing on either', async () => {
+    const a = await device();
+    await a.sync.turnOn(server.base, TOKEN);
+    await a.ledger.execute(open('ada', 'Ada Lovelace', 'EUR', '100.00'));
+    await a.sync.syncOnce();
+    const b = await device();
+    await b.ledger.execute(open('zed', 'Zed', 'EUR', '5.00'));
+    const before = await exportLedger(b.ledger.db, new Date(0));
+
+    await expect(b.sync.turnOn(server.base, TOKEN)).rejects.toMatchObject({ code: 'SYNC_SERVER_NOT_EMPTY', message: expect.stringContaining('The server already holds a ledger of 2 events') });
+    expect(await exportLedger(b.ledger.db, new Date(0))).toBe(before);
+    expect(await b.sync.state()).toBeUndefined();
+    const { body } = await server.api('GET', '/api/v1/events?after=0&limit=100');
+    expect(body.data.head).toBe(2);
+  });
+
+  it('says when the token is wrong', async () => {
+    const a = await device();
+    await expect(a.sync.turnOn(server.base, 'not-the-token-at-all')).rejects.toMatchObject({ code: 'SYNC_UNAUTHORIZED' });
+    expect(await a.sync.state()).toBeUndefined();
+  });
+});
