@@ -112,4 +112,26 @@ describe('sync between two devices', () => {
     expect(b.errors.filter((error) => !error.includes('status of 409 (Conflict)'))).toEqual([]);
     expect(b.errors).toHaveLength(1);
   });
+
+  it('says so when the server is gone, keeps the command, and sends it once when the server is back', async () => {
+    const port = Number(new URL(address).port);
+    await server.close();
+    await balanceOf(a.page, 'Ada Lovelace');
+    await moveMoneyTo(a.page, 'Deposit', '5.00', '25.00');
+    await textContaining(badge(a.page), 'Not synced · 1 pending');
+    await goTo(a.page, 'Data');
+    await textContaining(a.page.getByRole('region', { name: 'Sync with a server' }).getByRole('status').first(), 'cannot be reached');
+    await shot(a.page, 'sync-server-gone');
+
+    server = await buildApp({ pool, tokens: [TOKEN], corsOrigins: [new URL(baseUrl()).origin] });
+    await server.listen({ port, host: '127.0.0.1' });
+    await a.page.getByRole('button', { name: 'Sync now' }).click();
+    await textContaining(badge(a.page), 'Synced');
+    await b.page.getByRole('button', { name: 'Sync now' }).click();
+    expect(await balanceOf(b.page, 'Ada Lovelace')).toBe(await money(b.page, '25.00'));
+    const { rows } = await pool.query<{ type: string; n: string }>('SELECT type, count(*) AS n FROM events GROUP BY type ORDER BY type');
+    expect(rows.map(({ type, n }) => `${type} ${n}`)).toEqual(['AccountOpened 1', 'MoneyDeposited 2', 'MoneyWithdrawn 1']);
+    // The browser logs each request the stopped server could not take as an error line.
+    expect(a.errors.filter((error) => !error.includes('net::ERR_CONNECTION_REFUSED'))).toEqual([]);
+  });
 });

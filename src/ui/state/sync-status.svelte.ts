@@ -34,12 +34,12 @@ export class SyncView {
   readonly tone = $derived.by((): SyncTone | null => {
     const status = this.#live.value;
     if (!status) return null;
-    if (!this.#online || status.problem?.offline) return 'offline';
+    if (!this.#online) return 'offline';
     if (status.problem) return 'problem';
     return status.pending > 0 ? 'pending' : 'ok';
   });
 
-  /** One short line: "Synced", "3 pending", "Offline · 3 pending", "Sync problem". */
+  /** One short line: "Synced", "3 pending", "Offline · 3 pending", "Not synced · 3 pending", "Sync problem". */
   readonly summary = $derived.by((): string => {
     const status = this.#live.value;
     if (!status) return '';
@@ -48,7 +48,7 @@ export class SyncView {
       case 'offline':
         return pending ? `Offline · ${pending}` : 'Offline';
       case 'problem':
-        return 'Sync problem';
+        return pending ? `Not synced · ${pending}` : 'Sync problem';
       case 'pending':
         return pending;
       default:
