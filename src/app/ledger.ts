@@ -226,6 +226,25 @@ export class Ledger {
     }));
   }
 
+  /**
+   * Snapshots of the streams whose versions crossed a snapshot point in events this device did not decide
+   * (a sync's), so that a load after them starts near their end, as after a command.
+   */
+  async snapshotCrossedIn(t: BoundStores, events: readonly { streamId: string; version: number }[]): Promise<void> {
+    const first = new Map<string, number>();
+    const last = new Map<string, number>();
+    for (const { streamId, version } of events) {
+      if (!first.has(streamId)) first.set(streamId, version - 1);
+      last.set(streamId, version);
+    }
+    for (const [streamId, from] of first) {
+      if (!crossesSnapshotPoint(from, last.get(streamId)!, this.snapshotEvery)) continue;
+      const { state, version } = await this.load(t, streamId);
+      const [event] = await t.store.readStream(streamId, version, version);
+      await t.snapshots.save(streamId, version, event!.position, event!.metadata.at, state);
+    }
+  }
+
   /** Takes a snapshot of a stream's current state (also on demand). */
   async snapshot(accountId: string): Promise<void> {
     const run = async () => {

@@ -1,6 +1,8 @@
 import { commandsOf, type RecordedCommand } from '../domain/decide-command';
 import { DomainError, LedgerError, SyncError, ValidationError, type MoneyMention } from '../domain/errors';
 import type { EventText } from '../store/event-text';
+import { PROJECTION_VERSION } from '../projections/projector';
+import { toRecorded } from '../store/event-store';
 import { appendRecorded, truncateAfter } from '../store/rebase';
 import type { RefusedCommand, SyncMeta } from '../store/records';
 import { exportLedgerParts } from './export';
@@ -111,7 +113,10 @@ export class Sync {
     });
   }
 
-  /** One round: push, pull, rebase. A failure before the rebase changes nothing here; the next round starts over. */
+  /**
+   * One round: push, pull, rebase. A failure before the rebase changes nothing here but the pages already
+   * appended (see appendPulled); the next round goes on from there.
+   */
   async syncOnce(): Promise<SyncRound> {
     const head = await this.ledger.store.meta();
     if (!head.sync) throw new SyncError('SYNC_FAILED', 'Sync is off.');
@@ -125,15 +130,57 @@ export class Sync {
       settled.add(entry.command.commandId);
       if (!answer.taken) refused.push(refusal(entry, answer));
     }
-    const pulled: EventText[] = [];
-    for (let after = syncedPosition; ; ) {
+    // With nothing of this device's to rebase, each page is appended and folded as it comes, so a pull that
+    // breaks off resumes where it stopped. Otherwise (or once a command runs here meanwhile) pages wait for the rebase.
+    let direct = pending.length === 0;
+    const held: EventText[] = [];
+    let after = syncedPosition;
+    for (;;) {
       const page = await server.pull(after);
-      pulled.push(...page.events);
+      if (direct && page.events.length > 0) direct = await this.appendPulled(after, page.events);
+      if (!direct) held.push(...page.events);
       after += page.events.length;
       if (page.events.length === 0 || after >= page.head) break;
     }
-    const redecided = await this.rebase(syncedPosition, pulled, settled, refused);
-    return { pushed: pending.length - refused.length, pulled: pulled.length, refused: [...refused, ...redecided] };
+    const base = after - held.length;
+    const redecided = direct ? (await this.markSynced(base), []) : await this.rebase(base, held, settled, refused);
+    return { pushed: pending.length - refused.length, pulled: after - syncedPosition, refused: [...refused, ...redecided] };
+  }
+
+  /**
+   * Appends a page of the server's log and folds it into the read models, when this device has no command
+   * after the synced position; false (nothing written) when one has come meanwhile.
+   */
+  private async appendPulled(syncedPosition: number, events: EventText[]): Promise<boolean> {
+    return this.ledger.within(async (t) => {
+      const head = await t.store.meta();
+      if (head.sync?.syncedPosition !== syncedPosition) throw moved();
+      if (head.position !== syncedPosition) return false;
+      const { projections: was } = head;
+      const current = was ? was.position === head.position && was.version === PROJECTION_VERSION : head.position === 0;
+      const appended = await appendRecorded(t.db, events);
+      // Read models that were behind stay behind, for the next open to rebuild (as after any append).
+      if (current) await t.projector.applyInline(events.map((event) => toRecorded(event.streamId, event)));
+      await this.ledger.snapshotCrossedIn(t, events);
+      const { problem: _, ...sync } = head.sync;
+      const projections = current ? { position: appended.position, version: PROJECTION_VERSION, segmentsThrough: was?.segmentsThrough ?? 0 } : was;
+      await t.db.meta.put({ ...appended, ...(projections && { projections }), sync: { ...sync, syncedPosition: appended.position, syncedAt: this.now() } });
+      return true;
+    });
+  }
+
+  /** A round that found nothing to rebase: the time it reached the server's head, and no problem. */
+  private async markSynced(syncedPosition: number): Promise<void> {
+    await this.ledger.within(async (t) => {
+      const head = await t.store.meta();
+      if (head.sync?.syncedPosition !== syncedPosition) throw moved();
+      const { problem: _, ...sync } = head.sync;
+      await t.db.meta.put({ ...head, sync: { ...sync, syncedAt: this.now() } });
+    });
+  }
+
+  private now(): string {
+    return this.ledger.clock().toISOString();
   }
 
   /**
@@ -145,12 +192,13 @@ export class Sync {
   private async rebase(syncedPosition: number, pulled: EventText[], settled: ReadonlySet<string>, refusedByServer: RefusedCommand[]): Promise<RefusedCommand[]> {
     return this.ledger.within(async (t) => {
       const head = await t.store.meta();
-      if (head.sync?.syncedPosition !== syncedPosition) throw new SyncError('SYNC_FAILED', 'Sync was turned off or moved on meanwhile; the next round starts over.');
+      if (head.sync?.syncedPosition !== syncedPosition) throw moved();
       const tail = commandsOf(await t.store.readAppended(syncedPosition + 1, head.position));
       await truncateAfter(t.db, syncedPosition);
       await this.dropSegmentsAfter(t, syncedPosition);
       await appendRecorded(t.db, pulled);
       await t.projector.rebuildHere();
+      await this.ledger.snapshotCrossedIn(t, pulled);
       const refused: RefusedCommand[] = [];
       for (const entry of tail.filter(({ command }) => !settled.has(command.commandId))) {
         try {
@@ -163,7 +211,7 @@ export class Sync {
       const now = await t.store.meta();
       const { problem: _, ...sync } = now.sync!;
       const kept = [...sync.refused, ...refusedByServer, ...refused];
-      await t.db.meta.put({ ...now, sync: { ...sync, syncedPosition: syncedPosition + pulled.length, syncedAt: this.ledger.clock().toISOString(), refused: kept } });
+      await t.db.meta.put({ ...now, sync: { ...sync, syncedPosition: syncedPosition + pulled.length, syncedAt: this.now(), refused: kept } });
       return refused;
     });
   }
@@ -176,6 +224,8 @@ export class Sync {
     await t.db.meta.put({ ...head, projections: { ...head.projections, segmentsThrough: 0 } });
   }
 }
+
+const moved = () => new SyncError('SYNC_FAILED', 'Sync was turned off or moved on meanwhile; the next round starts over.');
 
 /** An error as a sync status says it. */
 export function syncProblem(error: unknown): { offline: boolean; message: string } {
