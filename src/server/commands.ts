@@ -1,14 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
-import { replay } from '../domain/account';
+import { initialState } from '../domain/account';
 import type { LedgerCommand } from '../domain/commands';
 import { decideCommand, streamsOf, type LoadedAccount } from '../domain/decide-command';
 import type { RecordedEvent } from '../domain/events';
-import { toAmountString } from '../domain/money';
+import { Money, toAmountString, type Currency } from '../domain/money';
 import { inTransaction } from './db';
 import { ServerError } from './errors';
-import { append, readStream } from './event-store';
-import { project } from './read-models';
+import { append } from './event-store';
+import { projectionOf, writeProjection } from './read-models';
 
 /** What every command answers: the account it acted on (a transfer: the source), as the command left it. */
 export interface CommandAnswer {
@@ -26,6 +26,12 @@ export interface CommandOutcome {
   replayed: boolean;
 }
 
+/**
+ * The stored request of a command that came in a device's uploaded log (upload.ts): the REST request the device
+ * would send for it is unknown, so any retry with its id is that command, and gets its answer.
+ */
+export const UPLOADED_REQUEST = 'uploaded';
+
 // Advisory lock classes, so that a command id and an account id never share a lock.
 const COMMAND_LOCK = 1;
 const STREAM_LOCK = 2;
@@ -37,8 +43,8 @@ export interface CommandOptions {
 
 /**
  * The write side, one path for every command, in one PostgreSQL transaction: lock the command id and look it
- * up (a repeated id answers as the first time and writes nothing), lock the accounts it touches, load them from
- * their events, decide with the domain, append, fold the read models, record the answer. The locks keep two
+ * up (a repeated id answers as the first time and writes nothing), lock the accounts it touches, load them (their
+ * read-model rows), decide with the domain, append, fold the read models, record the answer. The locks keep two
  * servers from deciding on the same account at once; the unique [stream, version] key refuses a race regardless.
  */
 export class CommandHandler {
@@ -62,7 +68,7 @@ export class CommandHandler {
         [command.commandId],
       );
       if (earlier.rows[0]) {
-        if (earlier.rows[0].request !== request) {
+        if (earlier.rows[0].request !== request && earlier.rows[0].request !== UPLOADED_REQUEST) {
           throw new ServerError('IDEMPOTENCY_KEY_REUSED', 409, 'This Idempotency-Key was already used for a different request; use a new key for a new command.');
         }
         return { answer: earlier.rows[0].response, replayed: true };
@@ -72,31 +78,35 @@ export class CommandHandler {
       for (const streamId of [...streams].sort()) {
         await db.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [STREAM_LOCK, streamId]);
       }
-      const loaded = new Map<string, LoadedAccount>();
-      for (const streamId of streams) loaded.set(streamId, await load(db, streamId));
+      const loaded = await load(db, streams);
       const events = await append(db, decideCommand(command, loaded), { commandId: command.commandId, newId: this.newId, now: this.clock() });
-      await project(db, events, loaded);
-      const answer = answerOf(streams[0]!, loaded.get(streams[0]!)!, events);
-      await db.query('INSERT INTO commands (command_id, request, response) VALUES ($1, $2, $3)', [command.commandId, request, answer]);
+      const projection = projectionOf(events, loaded);
+      const answer = answerOf(streams[0]!, projection.states.get(streams[0]!)!, events);
+      await writeProjection(db, projection, [{ commandId: command.commandId, request, response: answer }]);
       return { answer, replayed: false };
     });
   }
 }
 
-async function load(db: pg.ClientBase, streamId: string): Promise<LoadedAccount> {
-  const events = await readStream(db, streamId);
-  return { state: replay(events), version: events.at(-1)?.version ?? 0 };
+/**
+ * The accounts as a command decides on them: each one's `accounts` row, which is its aggregate state, folded with
+ * `evolve` in the transaction of every append to its stream (read-models.ts) and locked by the stream lock held
+ * here. A load therefore costs the same at any length of history; an account without a row has no events.
+ */
+async function load(db: pg.ClientBase, streamIds: string[]): Promise<Map<string, LoadedAccount>> {
+  const { rows } = await db.query<{ account_id: string; owner_name: string; currency: Currency; status: 'open' | 'closed'; balance: string; version: number }>(
+    'SELECT account_id, owner_name, currency, status, balance, version FROM accounts WHERE account_id = ANY($1)',
+    [streamIds],
+  );
+  const loaded = new Map<string, LoadedAccount>(streamIds.map((id) => [id, { state: initialState, version: 0 }]));
+  for (const row of rows) {
+    const state = { status: row.status, accountId: row.account_id, ownerName: row.owner_name, currency: row.currency, balance: new Money(row.balance) };
+    loaded.set(row.account_id, { state, version: row.version });
+  }
+  return loaded;
 }
 
-function answerOf(accountId: string, before: LoadedAccount, events: RecordedEvent[]): CommandAnswer {
-  const own = events.filter((event) => event.streamId === accountId);
-  const state = replay(own, before.state);
+function answerOf(accountId: string, { state, version }: LoadedAccount, events: RecordedEvent[]): CommandAnswer {
   if (state.status === 'none') throw new Error(`Account ${accountId} has no state after a command`);
-  return {
-    account_id: accountId,
-    status: state.status,
-    balance: toAmountString(state.balance, state.currency),
-    version: own.at(-1)?.version ?? before.version,
-    position: events.at(-1)!.position,
-  };
+  return { account_id: accountId, status: state.status, balance: toAmountString(state.balance, state.currency), version, position: events.at(-1)!.position };
 }

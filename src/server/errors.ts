@@ -1,4 +1,4 @@
-import { ConcurrencyError, DomainError, LedgerError, NotFoundError, ValidationError, type ErrorCode } from '../domain/errors';
+import { ConcurrencyError, DomainError, ImportError, LedgerError, NotFoundError, ValidationError, type ErrorCode } from '../domain/errors';
 
 /** Codes only the HTTP edge has; everything a command can break keeps the domain's code. */
 export type ServerErrorCode = Extract<ErrorCode, 'UNAUTHORIZED' | 'INVALID_REQUEST' | 'PAYLOAD_TOO_LARGE' | 'IDEMPOTENCY_KEY_REUSED' | 'INTERNAL_ERROR'>;
@@ -18,11 +18,17 @@ export interface Failure {
   status: number;
   code: ErrorCode;
   message: string;
+  /** An uploaded file's refusal: the field at fault as a developer reads it, `events[12].data.amount`. */
+  path?: string;
 }
 
 /** The one table from an error to its status: bad input 400, unknown account 404, a rule or a race 409. */
 export function failureOf(error: LedgerError | ServerError): Failure {
   if (error instanceof ServerError) return { status: error.status, code: error.code, message: error.message };
+  if (error instanceof ImportError) {
+    const status = error.code === 'IMPORT_NOT_EMPTY' ? 409 : 400;
+    return { status, code: error.code, message: error.message, ...(error.path !== undefined && { path: error.path }) };
+  }
   const status =
     error instanceof ValidationError
       ? 400
@@ -36,6 +42,6 @@ export function failureOf(error: LedgerError | ServerError): Failure {
   return { status, code: error.code, message: error.message };
 }
 
-export function envelope(failure: Failure): { success: false; error: { code: string; message: string } } {
-  return { success: false, error: { code: failure.code, message: failure.message } };
+export function envelope({ code, message, path }: Failure): { success: false; error: { code: string; message: string; path?: string } } {
+  return { success: false, error: { code, message, ...(path !== undefined && { path }) } };
 }

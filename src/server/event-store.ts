@@ -1,8 +1,7 @@
 import type pg from 'pg';
 import type { StreamDecision } from '../domain/decide-command';
 import { ConcurrencyError } from '../domain/errors';
-import { SCHEMA_VERSIONS, type AccountEvent, type RecordedEvent } from '../domain/events';
-import { upcast } from '../domain/upcast';
+import { SCHEMA_VERSIONS, type RecordedEvent } from '../domain/events';
 import type { EventText } from '../store/event-text';
 
 /**
@@ -41,19 +40,6 @@ function asStored(row: EventRow): EventText {
   };
 }
 
-/** A row as the domain reads it: lifted to its type's current shape. */
-function asRecorded(row: EventRow): RecordedEvent {
-  const { type, data } = upcast(row.type, row.schema_version, row.data);
-  const stored = asStored(row);
-  return { ...stored, type, data, schemaVersion: SCHEMA_VERSIONS[type] } as RecordedEvent;
-}
-
-/** Every event of a stream, in version order. */
-export async function readStream(db: pg.ClientBase, streamId: string): Promise<RecordedEvent[]> {
-  const { rows } = await db.query<EventRow>(`SELECT ${COLUMNS} FROM events WHERE stream_id = $1 ORDER BY version`, [streamId]);
-  return rows.map(asRecorded);
-}
-
 /** A page of a stream's events as stored, after a version. */
 export async function readStreamPage(db: pg.Pool, streamId: string, afterVersion: number, limit: number): Promise<EventText[]> {
   const { rows } = await db.query<EventRow>(
@@ -75,6 +61,38 @@ export async function readLog(db: pg.Pool, after: number, limit: number): Promis
   );
   const head = Number(rows[0]?.head ?? 0);
   return { head, events: rows.filter((row) => row.position !== null).map(asStored) };
+}
+
+/** An event to write exactly as a device's log holds it: its data as JSON text, kept as given. */
+export interface GivenEvent {
+  position: number;
+  streamId: string;
+  version: number;
+  type: string;
+  schemaVersion: number;
+  data: string;
+  eventId: string;
+  commandId: string;
+  at: string;
+}
+
+/** Writes checked events at their own positions, in the caller's transaction, which holds the head (upload.ts). */
+export async function writeLog(db: pg.ClientBase, events: readonly GivenEvent[]): Promise<void> {
+  await db.query(
+    `INSERT INTO events (${COLUMNS})
+     SELECT * FROM unnest($1::bigint[], $2::text[], $3::int[], $4::text[], $5::int[], $6::json[], $7::text[], $8::text[], $9::text[])`,
+    [
+      events.map((e) => e.position),
+      events.map((e) => e.streamId),
+      events.map((e) => e.version),
+      events.map((e) => e.type),
+      events.map((e) => e.schemaVersion),
+      events.map((e) => e.data),
+      events.map((e) => e.eventId),
+      events.map((e) => e.commandId),
+      events.map((e) => e.at),
+    ],
+  );
 }
 
 /**

@@ -220,6 +220,19 @@ describe('sync between devices and the server', () => {
     expect(await b.ledger.loadAccount('ada')).toMatchObject({ version: 32, state: { status: 'open' } });
   });
 
+  it('makes a ledger made before sync the empty server’s first log, and a second device gets it', async () => {
+    const a = await device();
+    await a.ledger.execute(open('ada', 'Ada Lovelace', 'EUR', '100.00'));
+    await a.ledger.execute(open('bob', 'Bob Bemer', 'EUR'));
+    await a.ledger.execute(transfer('ada', 'bob', '30.00'));
+
+    expect(await a.sync.turnOn(server.base, TOKEN)).toMatchObject({ pushed: 0, pulled: 0, refused: [] });
+    expect((await a.sync.state())!.syncedPosition).toBe(5);
+    const b = await device();
+    await b.sync.turnOn(server.base, TOKEN);
+    await expectSameLedgers(a.ledger, b.ledger);
+  });
+
   it('refuses to join a non-empty server with a ledger of its own, changing nothing on either', async () => {
     const a = await device();
     await a.sync.turnOn(server.base, TOKEN);

@@ -9,6 +9,7 @@ import { ServerError, envelope, failureOf, type Failure } from '../errors';
 import { requireToken } from './auth';
 import { registerCommandRoutes } from './command-routes';
 import { registerQueryRoutes } from './query-routes';
+import { registerUploadRoute } from './upload-route';
 import { describeIssue } from './schemas';
 
 /** Commands are a few hundred bytes; 16 KiB leaves room for the longest names and descriptions, escaped. */
@@ -24,8 +25,8 @@ export interface AppOptions extends CommandOptions {
   staticDir?: string;
 }
 
-/** Any error as the API answers it; the unexpected ones say little and are logged. */
-function failureFor(error: FastifyError | Error): Failure {
+/** Any error as the API answers it (`bodyLimit`: the route's); the unexpected ones say little and are logged. */
+function failureFor(error: FastifyError | Error, bodyLimit: number): Failure {
   if (error instanceof LedgerError || error instanceof ServerError) return failureOf(error);
   const fastifyError = error as FastifyError;
   if (fastifyError.validation?.[0]) {
@@ -33,7 +34,7 @@ function failureFor(error: FastifyError | Error): Failure {
   }
   switch (fastifyError.statusCode) {
     case 413:
-      return { status: 413, code: 'PAYLOAD_TOO_LARGE', message: `The request body is larger than ${BODY_LIMIT} bytes.` };
+      return { status: 413, code: 'PAYLOAD_TOO_LARGE', message: `The request body is larger than ${bodyLimit} bytes.` };
     case 415:
       return { status: 415, code: 'INVALID_REQUEST', message: 'The request body must be JSON (Content-Type: application/json).' };
     case 400:
@@ -49,6 +50,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: false, allowUnionTypes: true } },
   });
   const newId = options.newId ?? randomUUID;
+  const clock = options.clock ?? (() => new Date());
   const handler = new CommandHandler(options.pool, { ...options, newId });
 
   await app.register(cors, {
@@ -60,7 +62,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
 
   app.setErrorHandler((error: FastifyError, request, reply) => {
-    const failure = failureFor(error);
+    const failure = failureFor(error, request.routeOptions.bodyLimit ?? BODY_LIMIT);
     if (failure.status >= 500) console.error(`${request.method} ${request.url} failed:`, error);
     return reply.status(failure.status).send(envelope(failure));
   });
@@ -77,6 +79,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       api.addHook('onRequest', requireToken(options.tokens));
       registerCommandRoutes(api, handler, newId);
       registerQueryRoutes(api, options.pool);
+      await registerUploadRoute(api, options.pool, clock);
       api.route({
         method: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'],
         url: '/*',
