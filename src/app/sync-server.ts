@@ -1,5 +1,5 @@
 import type { LedgerCommand } from '../domain/commands';
-import { SyncError, assertNever } from '../domain/errors';
+import { SyncError, assertNever, type ErrorCode } from '../domain/errors';
 import type { EventText } from '../store/event-text';
 
 /** What the server said of a pushed command: taken (now, or the first time it came), or refused by a rule. */
@@ -10,6 +10,26 @@ export interface LogPage {
   head: number;
   events: EventText[];
 }
+
+/** The codes with which the ledger's rules refuse a command (a DomainError's or a ValidationError's). */
+const RULE_CODES: ReadonlySet<string> = new Set<ErrorCode>([
+  'AMOUNT_REQUIRED',
+  'AMOUNT_NOT_A_NUMBER',
+  'AMOUNT_NOT_POSITIVE',
+  'AMOUNT_TOO_PRECISE',
+  'AMOUNT_TOO_LARGE',
+  'CURRENCY_UNKNOWN',
+  'OWNER_NAME_INVALID',
+  'TEXT_TOO_LONG',
+  'ID_INVALID',
+  'ACCOUNT_ALREADY_EXISTS',
+  'ACCOUNT_NOT_FOUND',
+  'ACCOUNT_CLOSED',
+  'INSUFFICIENT_FUNDS',
+  'BALANCE_NOT_ZERO',
+  'TRANSFER_TO_SELF',
+  'CURRENCY_MISMATCH',
+]);
 
 /** Events asked for per pull: the server's most. */
 export const PULL_PAGE = 10_000;
@@ -89,6 +109,9 @@ export class SyncServer {
     const error = answer.body.error ?? { code: 'SYNC_FAILED', message: `HTTP ${answer.status}` };
     // Two servers deciding on the same account at once: nothing was written, and the next try decides again.
     if (error.code === 'CONCURRENCY_CONFLICT') throw new SyncError('SYNC_UNREACHABLE', error.message);
+    // Only a rule of the ledger refuses a command for good; anything else (a route this server lacks, a proxy,
+    // a request it could not read) stops the round and leaves the command pending.
+    if (!RULE_CODES.has(error.code)) throw new SyncError('SYNC_FAILED', `The server at ${this.url} did not take a command (${error.code}: ${error.message}); it stays pending.`);
     return { taken: false, code: error.code, message: error.message };
   }
 

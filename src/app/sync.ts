@@ -7,7 +7,7 @@ import { appendRecorded, truncateAfter } from '../store/rebase';
 import type { RefusedCommand, SyncMeta } from '../store/records';
 import { exportLedgerParts } from './export';
 import type { BoundStores, Ledger } from './ledger';
-import { SyncServer } from './sync-server';
+import { PULL_PAGE, SyncServer } from './sync-server';
 
 /** Sync as a screen shows it: where it stands, and how many commands of this device wait for the server. */
 export type SyncStatus = Omit<SyncMeta, 'token'> & { pending: number };
@@ -35,7 +35,11 @@ function refusal({ command, at }: RecordedCommand, error: { code: string; messag
  * see; nothing is dropped silently or applied by half. One tab syncs at a time (see SyncLoop).
  */
 export class Sync {
-  constructor(private readonly ledger: Ledger) {}
+  constructor(
+    private readonly ledger: Ledger,
+    /** Events asked for per pull (the server's most by default). */
+    private readonly pageSize = PULL_PAGE,
+  ) {}
 
   async state(): Promise<SyncMeta | undefined> {
     return (await this.ledger.store.meta()).sync;
@@ -136,10 +140,16 @@ export class Sync {
     const held: EventText[] = [];
     let after = syncedPosition;
     for (;;) {
-      const page = await server.pull(after);
-      if (direct && page.events.length > 0) direct = await this.appendPulled(after, page.events);
-      if (!direct) held.push(...page.events);
-      after += page.events.length;
+      const page = await server.pull(after, this.pageSize);
+      const last = after + page.events.length >= page.head;
+      // A page may end inside a commit (a transfer's two halves): its last commit is asked for again with the
+      // next page, so that only whole commits are appended. A page too short for one whole commit waits for the rebase.
+      const events = last ? page.events : wholeCommits(page.events);
+      if (events.length === 0 && page.events.length > 0) direct = false;
+      const taken = events.length > 0 ? events : page.events;
+      if (direct && taken.length > 0) direct = await this.appendPulled(after, taken);
+      if (!direct) held.push(...taken);
+      after += taken.length;
       if (page.events.length === 0 || after >= page.head) break;
     }
     const base = after - held.length;
@@ -223,6 +233,14 @@ export class Sync {
     await t.db.folds.clear();
     await t.db.meta.put({ ...head, projections: { ...head.projections, segmentsThrough: 0 } });
   }
+}
+
+/** The events of a page without its last commit, which may go on in the next page. */
+function wholeCommits(events: EventText[]): EventText[] {
+  const lastCommand = events.at(-1)?.metadata.commandId;
+  let end = events.length;
+  while (end > 0 && events[end - 1]!.metadata.commandId === lastCommand) end--;
+  return events.slice(0, end);
 }
 
 const moved = () => new SyncError('SYNC_FAILED', 'Sync was turned off or moved on meanwhile; the next round starts over.');

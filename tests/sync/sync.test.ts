@@ -16,10 +16,11 @@ import { TOKEN, startServer, type TestServer } from '../server/support';
 let server: TestServer;
 const devices: Ledger[] = [];
 
-async function device(options: { snapshotEvery?: number } = {}): Promise<{ ledger: Ledger; sync: Sync }> {
-  const ledger = await openLedger(options);
+async function device(options: { snapshotEvery?: number; pageSize?: number } = {}): Promise<{ ledger: Ledger; sync: Sync }> {
+  const { pageSize, ...ledgerOptions } = options;
+  const ledger = await openLedger(ledgerOptions);
   devices.push(ledger);
-  return { ledger, sync: new Sync(ledger) };
+  return { ledger, sync: new Sync(ledger, pageSize) };
 }
 
 /** The log as an export writes it, without the time of the export. */
@@ -205,18 +206,18 @@ describe('sync between devices and the server', () => {
       return realFetch(url, init);
     });
     await expect(b.sync.syncOnce()).rejects.toMatchObject({ code: 'SYNC_UNREACHABLE' });
-    // The first page is kept, folded into the read models, and counted as synced.
-    expect((await b.ledger.store.meta()).position).toBe(12);
-    expect((await b.sync.state())!.syncedPosition).toBe(12);
-    expect(await balances(b.ledger)).toEqual({ ada: '110.00' });
+    // The first page is kept (less its last commit, asked for again with the next page), folded and counted as synced.
+    expect((await b.ledger.store.meta()).position).toBe(11);
+    expect((await b.sync.state())!.syncedPosition).toBe(11);
+    expect(await balances(b.ledger)).toEqual({ ada: '109.00' });
     expect(await verifyProjections(b.ledger.db)).toEqual([]);
 
-    expect(await b.sync.syncOnce()).toMatchObject({ pulled: 20 });
+    expect(await b.sync.syncOnce()).toMatchObject({ pulled: 21 });
     vi.restoreAllMocks();
     await expectSameLedgers(a.ledger, b.ledger);
     // Pulled events are snapshotted as commands' are: a load starts near the stream's end.
     const snapshots = await b.ledger.db.snapshots.toArray();
-    expect(snapshots.map((s) => [s.streamId, s.version])).toEqual([['ada', 12], ['ada', 22], ['ada', 32]]);
+    expect(snapshots.map((s) => [s.streamId, s.version])).toEqual([['ada', 11], ['ada', 20], ['ada', 32]]);
     expect(await b.ledger.loadAccount('ada')).toMatchObject({ version: 32, state: { status: 'open' } });
   });
 
@@ -230,6 +231,26 @@ describe('sync between devices and the server', () => {
     expect((await a.sync.state())!.syncedPosition).toBe(5);
     const b = await device();
     await b.sync.turnOn(server.base, TOKEN);
+    await expectSameLedgers(a.ledger, b.ledger);
+  });
+
+  it.each([1, 2, 3])('pulls whole commits when a page of %i events ends inside a transfer or an opening with its deposit', async (pageSize) => {
+    const a = await device();
+    await a.sync.turnOn(server.base, TOKEN);
+    await a.ledger.execute(open('ada', 'Ada Lovelace', 'EUR', '100.00'));
+    await a.ledger.execute(open('bob', 'Bob Bemer', 'EUR', '1.00'));
+    await a.ledger.execute(transfer('ada', 'bob', '30.00'));
+    await a.ledger.execute(transfer('bob', 'ada', '5.00'));
+    await a.sync.syncOnce();
+
+    const b = await device({ pageSize });
+    expect(await b.sync.turnOn(server.base, TOKEN)).toMatchObject({ pulled: 8, refused: [] });
+    await expectSameLedgers(a.ledger, b.ledger);
+    expect(await balances(b.ledger)).toEqual({ ada: '75.00', bob: '26.00' });
+    // Later pulls go on from a whole commit too.
+    await a.ledger.execute(transfer('ada', 'bob', '1.00'));
+    await a.sync.syncOnce();
+    expect(await b.sync.syncOnce()).toMatchObject({ pulled: 2 });
     await expectSameLedgers(a.ledger, b.ledger);
   });
 
@@ -247,6 +268,23 @@ describe('sync between devices and the server', () => {
     expect(await b.sync.state()).toBeUndefined();
     const { body } = await server.api('GET', '/api/v1/events?after=0&limit=100');
     expect(body.data.head).toBe(2);
+  });
+
+  it('keeps a command pending when the server answers with anything but a rule’s refusal', async () => {
+    const a = await device();
+    await a.sync.turnOn(server.base, TOKEN);
+    await a.ledger.execute(open('ada', 'Ada Lovelace', 'EUR', '100.00'));
+    const realFetch = globalThis.fetch;
+    vi.spyOn(globalThis, 'fetch').mockImplementation(async (input, init) =>
+      String(input).includes('/api/v1/accounts')
+        ? new Response(JSON.stringify({ success: false, error: { code: 'NOT_FOUND', message: 'Nothing at POST /api/v1/accounts.' } }), { status: 404 })
+        : realFetch(input, init),
+    );
+    await expect(a.sync.syncOnce()).rejects.toMatchObject({ code: 'SYNC_FAILED', message: expect.stringContaining('it stays pending') });
+    expect(await a.sync.pending()).toHaveLength(1);
+    expect((await a.sync.state())!.refused).toEqual([]);
+    vi.restoreAllMocks();
+    expect(await a.sync.syncOnce()).toMatchObject({ pushed: 1, refused: [] });
   });
 
   it('says when the token is wrong', async () => {
