@@ -42,7 +42,8 @@ export class LedgerService {
 
   /** The log's newest position and its time. */
   logHead(): Promise<LogMeta> {
-    return this.ledger.store.meta();
+    // The sync token stays below the UI, which never needs it.
+    return this.ledger.store.meta().then(({ sync, ...head }) => (sync ? { ...head, sync: { ...sync, token: '' } } : head));
   }
 
   /**
@@ -63,7 +64,7 @@ export class LedgerService {
 
   /** Takes this tab's part in syncing: one tab of the browser runs the rounds (see SyncLoop). Once, when the page is up. */
   startSync(): void {
-    this.#syncLoop ??= new SyncLoop(this.sync, () => this.logHead());
+    this.#syncLoop ??= new SyncLoop(this.sync, () => this.ledger.store.meta());
     this.#syncLoop.start();
   }
 
