@@ -28,7 +28,7 @@ it(
     // The bad event is the last one: everything before it was read and checked first.
     expect(outcome.eventIndex).toBeGreaterThan(BYTES / 300);
     // Refused by its line in the file (the header is line 1), in words: the account by owner, the amounts as money.
-    expect(outcome.message).toMatch(new RegExp(`^Line ${outcome.eventIndex + 2}: this withdrawal of 99999999\\.00 EUR from .+ would overdraw the account, whose balance is`));
+    expect(outcome.message).toMatch(new RegExp(`^Line ${outcome.eventIndex! + 2}: this withdrawal of 99999999\\.00 EUR from .+ would overdraw the account, whose balance is`));
 
     expect(eventsOfExport(await call(page, 'exportJson'))).toEqual(before);
     expect(await call(page, 'verify')).toEqual([]);
