@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { build, preview } from 'vite';
 import { launchOnDisk } from './on-disk.mjs';
+import { benchServer, serverRows } from './server.mjs';
 import { watchWorkerHeap } from './worker-heap.mjs';
 
 // CPU time of all of Chromium's processes, read from /proc where there is one (Linux): with the cores, it says
@@ -35,7 +36,7 @@ const { values } = parseArgs({
     debug: { type: 'boolean', default: false },
     // Phases to measure besides the ceiling and the import every run needs, e.g. `--only export,rebuild`
     // (default: all); `--only import` measures those two alone.
-    only: { type: 'string', default: 'check,export,rebuild,deposit,travel,long,page,eventlog' },
+    only: { type: 'string', default: 'check,export,rebuild,deposit,travel,long,page,eventlog,server' },
     // Events a record in the raw ceiling: each is measured twice before the runs, and the fastest is the ceiling
     // in every run ("records grouped as fast as IndexedDB allows"; which grouping that is depends on the browser).
     groupings: { type: 'string', default: '1000,2000,4000' },
@@ -302,6 +303,9 @@ const rows = [
   ['event log: filtered to a time range', eventLog.time, 'ms', '', '≤ 100 ms'],
   ['event log: a type only the oldest events have (reads the whole log)', eventLog.rare, 'ms', '', 'for comparison'],
 ];
+// The server last, alone on the machine: embedded PostgreSQL and one server process (see server.mjs).
+const serverBench = phases.has('server') ? await benchServer({ runs }) : null;
+if (serverBench) rows.push(...serverRows(serverBench));
 const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, ${browserVersion}`;
 console.log(`\nLedger benchmark: ${events.toLocaleString('en')} events, ${accounts} accounts, median of ${runs} runs`);
 console.log(`machine: ${cpus().length} cores (${cpus()[0]?.model}), ${(totalmem() / 2 ** 30).toFixed(0)} GiB, headless Chromium\n`);
@@ -309,5 +313,5 @@ console.log('| what | median | | vs ceiling | target |');
 console.log('| --- | ---: | --- | --- | --- |');
 for (const [what, value, unit, ratio, target] of rows) console.log(`| ${what} | ${value.toFixed(value < 20 ? 2 : 0)} | ${unit} | ${ratio} | ${target} |`);
 mkdirSync(dirname(values.out), { recursive: true });
-writeFileSync(values.out, JSON.stringify({ date: new Date().toISOString(), machine, events, accounts, longEvents, runs, calibration, grouping, raw, rawCpu, imports, checks, exports, rebuilds, deposit, sameAccountDeposit, rawDeposit, rawLedgerDeposit, cold, productionPageShown, atPosition, withSnapshots, withoutSnapshots, eventLog }, null, 2));
+writeFileSync(values.out, JSON.stringify({ date: new Date().toISOString(), machine, events, accounts, longEvents, runs, calibration, grouping, raw, rawCpu, imports, checks, exports, rebuilds, deposit, sameAccountDeposit, rawDeposit, rawLedgerDeposit, cold, productionPageShown, atPosition, withSnapshots, withoutSnapshots, eventLog, server: serverBench }, null, 2));
 console.log(`\nresults written to ${values.out}`);
