@@ -4,12 +4,13 @@ import { createPool } from './db';
 import { startEmbeddedPostgres, type RunningPostgres } from './embedded-postgres';
 import { MIN_TOKEN_LENGTH, newToken } from './http/auth';
 import { buildApp } from './http/app';
-import { migrate } from './schema';
+import { keptToken, migrate } from './schema';
 
 /**
  * `npm run server`: the ledger's REST API and the built app on one port. Settings come from the environment:
  * PORT (8080), HOST (127.0.0.1), DATABASE_URL (else embedded PostgreSQL in LEDGER_DATA_DIR, ./.ledger-data),
- * LEDGER_TOKENS (comma-separated; else one is made and printed), LEDGER_CORS_ORIGINS (comma-separated),
+ * LEDGER_TOKENS (comma-separated; else the database's own, made on first start and printed at each),
+ * LEDGER_CORS_ORIGINS (comma-separated),
  * LEDGER_STATIC_DIR (./dist). The process keeps no state of its own: run as many as you like on one database.
  */
 const list = (value: string | undefined): string[] => (value ?? '').split(',').map((item) => item.trim()).filter(Boolean);
@@ -20,11 +21,11 @@ async function main(): Promise<void> {
   if (configured.some((token) => token.length < MIN_TOKEN_LENGTH)) {
     throw new Error(`Every token in LEDGER_TOKENS must be at least ${MIN_TOKEN_LENGTH} characters long.`);
   }
-  const tokens = configured.length > 0 ? configured : [newToken()];
   let embedded: RunningPostgres | null = null;
   if (!env.DATABASE_URL) embedded = await startEmbeddedPostgres(resolve(env.LEDGER_DATA_DIR ?? '.ledger-data'));
   const pool = createPool(env.DATABASE_URL ?? embedded!.url());
   await migrate(pool);
+  const tokens = configured.length > 0 ? configured : [await keptToken(pool, newToken())];
 
   const staticDir = resolve(env.LEDGER_STATIC_DIR ?? 'dist');
   const app = await buildApp({

@@ -3,7 +3,9 @@ import type pg from 'pg';
 /**
  * The tables. `events` is the log; `ledger_head` is its one-row head, which every append updates in its own
  * transaction (see docs/api.md, "Reading the log by position"); `commands` makes a command id take effect once;
- * `accounts` and `transactions` are read models, written in the transaction of the append they follow.
+ * `accounts` and `transactions` are read models, written in the transaction of the append they follow;
+ * `server_token` is the access token a server started without LEDGER_TOKENS made, so that every process and
+ * every restart on this database takes the same one.
  */
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS ledger_head (
@@ -12,6 +14,11 @@ CREATE TABLE IF NOT EXISTS ledger_head (
   at text NOT NULL
 );
 INSERT INTO ledger_head (position, at) VALUES (0, '') ON CONFLICT DO NOTHING;
+
+CREATE TABLE IF NOT EXISTS server_token (
+  singleton boolean PRIMARY KEY DEFAULT true CHECK (singleton),
+  token text NOT NULL
+);
 
 CREATE TABLE IF NOT EXISTS events (
   position bigint PRIMARY KEY,
@@ -76,4 +83,11 @@ export async function migrate(pool: pg.Pool): Promise<void> {
   } finally {
     client.release();
   }
+}
+
+/** The database's access token: the one kept there, or else `fresh`, kept from now on (the first process to ask wins). */
+export async function keptToken(pool: pg.Pool, fresh: string): Promise<string> {
+  await pool.query('INSERT INTO server_token (token) VALUES ($1) ON CONFLICT DO NOTHING', [fresh]);
+  const { rows } = await pool.query<{ token: string }>('SELECT token FROM server_token');
+  return rows[0]!.token;
 }

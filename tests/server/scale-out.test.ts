@@ -8,13 +8,16 @@ const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 interface Process {
   base: string;
   child: ChildProcess;
+  /** What it printed up to listening. */
+  output: string;
 }
 
 /** `npm run server`'s entry point in a process of its own, on the given database; resolves once it listens. */
-function startProcess(databaseUrl: string): Promise<Process> {
+function startProcess(databaseUrl: string, tokens: string | null = TOKEN): Promise<Process> {
+  const { LEDGER_TOKENS: _, ...inherited } = process.env;
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/server/main.ts'], {
     cwd: ROOT,
-    env: { ...process.env, DATABASE_URL: databaseUrl, PORT: '0', LEDGER_TOKENS: TOKEN, LEDGER_STATIC_DIR: '/nonexistent' },
+    env: { ...inherited, DATABASE_URL: databaseUrl, PORT: '0', ...(tokens !== null && { LEDGER_TOKENS: tokens }), LEDGER_STATIC_DIR: '/nonexistent' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   return new Promise((resolve, reject) => {
@@ -22,10 +25,11 @@ function startProcess(databaseUrl: string): Promise<Process> {
     const timer = setTimeout(() => reject(new Error(`server did not start:\n${output}`)), 30_000);
     const read = (chunk: Buffer) => {
       output += chunk.toString();
-      const match = /listening on (http:\/\/\S+)/.exec(output);
+      // The token is the last line it prints once it listens.
+      const match = /listening on (http:\/\/\S+)[\s\S]*Token: .+\n/.exec(output);
       if (match) {
         clearTimeout(timer);
-        resolve({ base: match[1]!, child });
+        resolve({ base: match[1]!, child, output });
       }
     };
     child.stdout!.on('data', read);
@@ -154,4 +158,27 @@ describe('two server processes on one PostgreSQL', () => {
     expect(total).toBe(moved('MoneyDeposited') - moved('MoneyWithdrawn'));
     expect(moved('TransferSent')).toBe(moved('TransferReceived'));
   }, 90_000);
+});
+
+describe('a server started without LEDGER_TOKENS', () => {
+  it('makes one token for its database, which every process and every restart on that database prints and takes', async () => {
+    const url = await freshDatabase();
+    const tokenOf = ({ output }: Process) => /Token: (\S+)/.exec(output)?.[1];
+    const first = await Promise.all([startProcess(url, null), startProcess(url, null)]);
+    try {
+      const token = tokenOf(first[0]!);
+      expect(token).toMatch(/^[\w-]{43}$/);
+      expect(tokenOf(first[1]!)).toBe(token);
+      await stopProcess(first[0]!);
+      const restarted = await startProcess(url, null);
+      first[0] = restarted;
+      expect(tokenOf(restarted)).toBe(token);
+      for (const { base } of first) {
+        expect((await call(base, 'GET', '/api/v1/accounts', undefined, { authorization: `Bearer ${token}` })).status).toBe(200);
+        expect((await call(base, 'GET', '/api/v1/accounts', undefined, { authorization: 'Bearer some-other-token-of-16+' })).status).toBe(401);
+      }
+    } finally {
+      await Promise.all(first.map(stopProcess));
+    }
+  }, 60_000);
 });
