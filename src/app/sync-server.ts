@@ -1,9 +1,9 @@
 import type { LedgerCommand } from '../domain/commands';
-import { SyncError, assertNever, type ErrorCode } from '../domain/errors';
+import { SyncError, assertNever, type ErrorCode, type MoneyMention } from '../domain/errors';
 import type { EventText } from '../store/event-text';
 
 /** What the server said of a pushed command: taken (now, or the first time it came), or refused by a rule. */
-export type PushAnswer = { taken: true } | { taken: false; code: string; message: string };
+export type PushAnswer = { taken: true } | { taken: false; code: string; message: string; amounts?: MoneyMention[] };
 
 /** A page of the server's log after a position, and where its log ends. */
 export interface LogPage {
@@ -31,13 +31,19 @@ const RULE_CODES: ReadonlySet<string> = new Set<ErrorCode>([
   'CURRENCY_MISMATCH',
 ]);
 
+/** The amounts a refusal names, when the server sent them as the client's own errors carry them. */
+function validMentions(amounts: unknown): amounts is MoneyMention[] {
+  const text = (value: unknown, form = /^.{1,100}$/) => typeof value === 'string' && form.test(value);
+  return Array.isArray(amounts) && amounts.length > 0 && amounts.every((m) => m && typeof m === 'object' && text(m.text) && text(m.amount, /^-?\d{1,20}(\.\d{1,8})?$/) && text(m.currency, /^[A-Z]{3}$/));
+}
+
 /** Events asked for per pull: the server's most. */
 export const PULL_PAGE = 10_000;
 
 interface Envelope<T> {
   success: boolean;
   data?: T;
-  error?: { code: string; message: string };
+  error?: { code: string; message: string; amounts?: MoneyMention[] };
 }
 
 /** The REST request a command is, on the server's API (docs/api.md). */
@@ -112,7 +118,7 @@ export class SyncServer {
     // Only a rule of the ledger refuses a command for good; anything else (a route this server lacks, a proxy,
     // a request it could not read) stops the round and leaves the command pending.
     if (!RULE_CODES.has(error.code)) throw new SyncError('SYNC_FAILED', `The server at ${this.url} did not take a command (${error.code}: ${error.message}); it stays pending.`);
-    return { taken: false, code: error.code, message: error.message };
+    return { taken: false, code: error.code, message: error.message, ...(validMentions(error.amounts) && { amounts: error.amounts }) };
   }
 
   /** The server's events after `after`, a page at a time, with its log's head. */

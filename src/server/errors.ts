@@ -1,4 +1,4 @@
-import { ConcurrencyError, DomainError, ImportError, LedgerError, NotFoundError, ValidationError, type ErrorCode } from '../domain/errors';
+import { ConcurrencyError, DomainError, ImportError, LedgerError, NotFoundError, ValidationError, type ErrorCode, type MoneyMention } from '../domain/errors';
 
 /** Codes only the HTTP edge has; everything a command can break keeps the domain's code. */
 export type ServerErrorCode = Extract<ErrorCode, 'UNAUTHORIZED' | 'INVALID_REQUEST' | 'PAYLOAD_TOO_LARGE' | 'IDEMPOTENCY_KEY_REUSED' | 'INTERNAL_ERROR'>;
@@ -20,6 +20,8 @@ export interface Failure {
   message: string;
   /** An uploaded file's refusal: the field at fault as a developer reads it, `events[12].data.amount`. */
   path?: string;
+  /** The amounts the message names, each as it is written there, for a client to show in its own format. */
+  amounts?: readonly MoneyMention[];
 }
 
 /** The one table from an error to its status: bad input 400, unknown account 404, a rule or a race 409. */
@@ -39,9 +41,9 @@ export function failureOf(error: LedgerError | ServerError): Failure {
           : error.code === 'STORAGE_UNAVAILABLE'
             ? 503
             : 500;
-  return { status, code: error.code, message: error.message };
+  return { status, code: error.code, message: error.message, ...(error.amounts.length > 0 && { amounts: error.amounts }) };
 }
 
-export function envelope({ code, message, path }: Failure): { success: false; error: { code: string; message: string; path?: string } } {
-  return { success: false, error: { code, message, ...(path !== undefined && { path }) } };
+export function envelope({ code, message, path, amounts }: Failure): { success: false; error: Omit<Failure, 'status'> } {
+  return { success: false, error: { code, message, ...(path !== undefined && { path }), ...(amounts && { amounts }) } };
 }

@@ -7,11 +7,12 @@ beforeAll(async () => {
 });
 afterAll(() => server.close());
 
-/** Sends a command and checks it is refused with this status and code, and that nothing was written. */
-async function refused(path: string, body: unknown, status: number, code: string): Promise<string> {
+/** Sends a command and checks it is refused with this status and code (naming these amounts), and that nothing was written. */
+async function refused(path: string, body: unknown, status: number, code: string, amounts?: string[]): Promise<string> {
   const before = await count(server, 'events');
   const answer = await server.api('POST', path, body);
-  expect(answer.body).toEqual({ success: false, error: { code, message: expect.any(String) } });
+  const named = amounts?.map((text) => ({ text, amount: text.split(' ')[0], currency: text.split(' ')[1] }));
+  expect(answer.body).toEqual({ success: false, error: { code, message: expect.any(String), ...(named && { amounts: named }) } });
   expect(answer.status).toBe(status);
   expect(await count(server, 'events')).toBe(before);
   return answer.body.error.message;
@@ -20,14 +21,14 @@ async function refused(path: string, body: unknown, status: number, code: string
 describe('business rules are the domain’s, refused with 409 (404 for an unknown account) and nothing written', () => {
   it('refuses a withdrawal above the balance', async () => {
     const id = await openAccount(server, 'Ada', '10.00');
-    const message = await refused(`/api/v1/accounts/${id}/withdraw`, { amount: '10.01' }, 409, 'INSUFFICIENT_FUNDS');
+    const message = await refused(`/api/v1/accounts/${id}/withdraw`, { amount: '10.01' }, 409, 'INSUFFICIENT_FUNDS', ['10.00 EUR', '10.01 EUR']);
     expect(message).toBe('Insufficient funds: the balance is 10.00 EUR, 10.01 EUR was requested.');
   });
 
   it('refuses a transfer above the balance', async () => {
     const from = await openAccount(server, 'Ada', '1.00');
     const to = await openAccount(server, 'Bob', '');
-    await refused(`/api/v1/accounts/${from}/transfer`, { to_account_id: to, amount: '1.50' }, 409, 'INSUFFICIENT_FUNDS');
+    await refused(`/api/v1/accounts/${from}/transfer`, { to_account_id: to, amount: '1.50' }, 409, 'INSUFFICIENT_FUNDS', ['1.00 EUR', '1.50 EUR']);
   });
 
   it('refuses every command on a closed account', async () => {
@@ -42,7 +43,7 @@ describe('business rules are the domain’s, refused with 409 (404 for an unknow
 
   it('refuses to close an account that holds money', async () => {
     const id = await openAccount(server, 'Ada', '0.01');
-    const message = await refused(`/api/v1/accounts/${id}/close`, { reason: 'done' }, 409, 'BALANCE_NOT_ZERO');
+    const message = await refused(`/api/v1/accounts/${id}/close`, { reason: 'done' }, 409, 'BALANCE_NOT_ZERO', ['0.01 EUR']);
     expect(message).toContain('0.01 EUR');
   });
 
