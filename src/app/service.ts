@@ -5,7 +5,7 @@ import { exportLedger, exportLedgerBlob } from './export';
 import { checkImportFile, importLedger, type CheckSummary, type ImportOptions, type ImportResult } from './import';
 import { Ledger, type CommandResult, type LedgerOptions } from './ledger';
 import { LedgerQueries } from './queries';
-import { Sync, type SyncRound } from './sync';
+import { Sync } from './sync';
 import { SyncLoop } from './sync-loop';
 import { TimeTravel } from './temporal';
 import type { LogMeta } from '../store/records';
@@ -73,10 +73,11 @@ export class LedgerService {
     this.#syncLoop?.nudge();
   }
 
-  async turnOnSync(server: string, token: string): Promise<SyncRound> {
-    const round = await this.sync.turnOn(server, token);
+  /** Turns sync on; the first round runs at once, in whichever tab syncs. */
+  async turnOnSync(server: string, token: string): Promise<{ uploaded: number }> {
+    const turnedOn = await this.sync.turnOn(server, token);
     this.syncNow();
-    return round;
+    return turnedOn;
   }
 
   close(): void {

@@ -1,3 +1,4 @@
+import { SyncError } from '../domain/errors';
 import type { LogMeta } from '../store/records';
 import { syncProblem, type Sync } from './sync';
 import { watch } from './watch';
@@ -72,21 +73,27 @@ export class SyncLoop {
       error: () => undefined,
     });
     while (!this.stopped) {
-      const head = await this.readHead();
+      const head = await this.readHead().catch(() => null);
       // Offline, a round could only fail: the browser's 'online' event wakes the loop.
       const offline = typeof navigator === 'object' && navigator.onLine === false;
-      let wait = offline ? Number.POSITIVE_INFINITY : SYNC_EVERY_MS;
-      if (head.sync && !offline) {
+      let wait = offline || !head?.sync ? Number.POSITIVE_INFINITY : SYNC_EVERY_MS;
+      if (head?.sync && !offline) {
         try {
           await this.sync.syncOnce();
           this.failures = 0;
         } catch (error) {
-          this.failures++;
-          wait = Math.min(MOST_BACKOFF_MS, (SYNC_EVERY_MS / 10) * 2 ** (this.failures - 1));
-          await this.sync.report(syncProblem(error)).catch(() => undefined);
+          // A round that found sync turned off or moved on meanwhile is no failure: it starts over soon.
+          if (error instanceof SyncError && error.code === 'SYNC_MOVED') {
+            wait = 1_000;
+          } else {
+            this.failures++;
+            wait = Math.min(MOST_BACKOFF_MS, (SYNC_EVERY_MS / 10) * 2 ** (this.failures - 1));
+            await this.sync.report(syncProblem(error)).catch(() => undefined);
+          }
         }
       }
-      if (!this.stopped) await this.sleep(head.sync ? wait : Number.POSITIVE_INFINITY);
+      // Without a head (the database closing, say), the watch's next change wakes the loop.
+      if (!this.stopped) await this.sleep(head ? wait : SYNC_EVERY_MS);
     }
   }
 

@@ -62,25 +62,31 @@ export class Sync {
   }
 
   /**
-   * Turns sync on. An empty server takes this browser's ledger as its first log; a browser with no events takes
-   * the server's; a server and a browser that both hold a ledger are refused, with nothing changed on either.
+   * Turns sync on; the rounds themselves are SyncLoop's (or the caller's) to run. An empty server takes this
+   * browser's ledger as its first log, and an empty browser takes the server's. When both hold a ledger, they
+   * must share its start (this browser synced with this server before): the part they share is the synced
+   * log, and this browser's events after it are pending. Otherwise both stay as they are, refused.
+   * Resolves to how many events this browser's ledger gave an empty server.
    */
-  async turnOn(address: string, token: string): Promise<SyncRound> {
+  async turnOn(address: string, token: string): Promise<{ uploaded: number }> {
     const server = new SyncServer(address, token);
     const { head: serverHead } = await server.pull(0, 1);
     const local = await this.ledger.store.meta();
     if (local.sync) throw new SyncError('SYNC_FAILED', `This ledger already syncs with ${local.sync.server}; turn that off first.`);
     let syncedPosition = 0;
-    if (local.position > 0) {
-      if (serverHead > 0) {
+    let uploaded = 0;
+    if (local.position > 0 && serverHead === 0) {
+      const { parts, position } = await exportLedgerParts(this.ledger.db, this.ledger.clock());
+      await server.upload(new Blob(parts, { type: 'application/json' }));
+      syncedPosition = uploaded = position;
+    } else if (local.position > 0) {
+      syncedPosition = await this.sharedStart(server, Math.min(local.position, serverHead));
+      if (syncedPosition === 0) {
         throw new SyncError(
           'SYNC_SERVER_NOT_EMPTY',
           `The server already holds a ledger of ${serverHead} events, and this browser holds another of ${local.position}. Only an empty server can take this browser's ledger; nothing was changed on either.`,
         );
       }
-      const { parts, position } = await exportLedgerParts(this.ledger.db, this.ledger.clock());
-      await server.upload(new Blob(parts, { type: 'application/json' }));
-      syncedPosition = position;
     }
     const sync: SyncMeta = { server: server.url, token, syncedPosition, refused: [] };
     await this.ledger.within(async (t) => {
@@ -88,7 +94,21 @@ export class Sync {
       if (head.sync) throw new SyncError('SYNC_FAILED', `This ledger already syncs with ${head.sync.server}.`);
       await t.db.meta.put({ ...head, sync });
     });
-    return this.syncOnce();
+    return { uploaded };
+  }
+
+  /** How many events, from the first, this browser and the server hold alike (the same event ids at the same positions). */
+  private async sharedStart(server: SyncServer, most: number): Promise<number> {
+    let shared = 0;
+    while (shared < most) {
+      const { events } = await server.pull(shared, Math.min(this.pageSize, most - shared));
+      if (events.length === 0) break;
+      const here = await this.ledger.store.readAppended(shared + 1, shared + events.length);
+      const same = events.findIndex((event, i) => event.metadata.eventId !== here[i]?.metadata.eventId);
+      if (same !== -1) return shared + same;
+      shared += events.length;
+    }
+    return shared;
   }
 
   /** Turns sync off: the ledger stays as it is, pending commands included, and works on alone. */
@@ -126,6 +146,7 @@ export class Sync {
     if (!head.sync) throw new SyncError('SYNC_FAILED', 'Sync is off.');
     const { syncedPosition } = head.sync;
     const server = new SyncServer(head.sync.server, head.sync.token);
+    await this.expectSameServerLog(server, syncedPosition);
     const pending = commandsOf(await this.ledger.store.readAppended(syncedPosition + 1, head.position));
     const settled = new Set<string>();
     const refused: RefusedCommand[] = [];
@@ -158,6 +179,21 @@ export class Sync {
   }
 
   /**
+   * The server still holds the log this browser synced with: the event at the synced position is the one this
+   * browser holds there. A server reset, or another one at the same address, is refused before anything is sent.
+   */
+  private async expectSameServerLog(server: SyncServer, syncedPosition: number): Promise<void> {
+    if (syncedPosition === 0) return;
+    const [theirs] = (await server.pull(syncedPosition - 1, 1)).events;
+    const [ours] = await this.ledger.store.readAppended(syncedPosition, syncedPosition);
+    if (theirs?.metadata.eventId === ours?.metadata.eventId) return;
+    throw new SyncError(
+      'SYNC_SERVER_CHANGED',
+      `The server at ${server.url} no longer holds the ledger this browser synced with (it was reset, or is another server). Nothing was sent, and your ledger here is unchanged. Turn sync off and on again: an empty server then takes this ledger.`,
+    );
+  }
+
+  /**
    * Appends a page of the server's log and folds it into the read models, when this device has no command
    * after the synced position; false (nothing written) when one has come meanwhile.
    */
@@ -174,7 +210,8 @@ export class Sync {
       await this.ledger.snapshotCrossedIn(t, events);
       const { problem: _, ...sync } = head.sync;
       const projections = current ? { position: appended.position, version: PROJECTION_VERSION, segmentsThrough: was?.segmentsThrough ?? 0 } : was;
-      await t.db.meta.put({ ...appended, ...(projections && { projections }), sync: { ...sync, syncedPosition: appended.position, syncedAt: this.now() } });
+      // Not yet "synced at": that is when a round reaches the server's head (markSynced).
+      await t.db.meta.put({ ...appended, ...(projections && { projections }), sync: { ...sync, syncedPosition: appended.position } });
       return true;
     });
   }
@@ -243,7 +280,7 @@ function wholeCommits(events: EventText[]): EventText[] {
   return events.slice(0, end);
 }
 
-const moved = () => new SyncError('SYNC_FAILED', 'Sync was turned off or moved on meanwhile; the next round starts over.');
+const moved = () => new SyncError('SYNC_MOVED', 'Sync was turned off or moved on meanwhile; the next round starts over.');
 
 /** An error as a sync status says it. */
 export function syncProblem(error: unknown): { offline: boolean; message: string } {

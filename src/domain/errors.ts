@@ -46,6 +46,9 @@ export type ErrorCode =
   | 'SYNC_UNREACHABLE'
   | 'SYNC_UNAUTHORIZED'
   | 'SYNC_SERVER_NOT_EMPTY'
+  | 'SYNC_SERVER_CHANGED'
+  /** Another round, or turning sync off, changed the sync state during a round: nothing wrong, the next one starts over. */
+  | 'SYNC_MOVED'
   | 'SYNC_FAILED';
 
 /** An amount a message names, as the message writes it, so a screen can show it in the person's own format. */

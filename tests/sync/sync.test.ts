@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { exportLedger } from '../../src/app/export';
 import type { Ledger } from '../../src/app/ledger';
 import { LedgerQueries } from '../../src/app/queries';
-import { Sync } from '../../src/app/sync';
+import { Sync, type SyncRound } from '../../src/app/sync';
 import { verifyProjections } from '../../src/projections/verify';
 import { deleteLedger, deposit, open, openLedger, transfer, withdraw } from '../support/ledger';
 import { TOKEN, startServer, type TestServer } from '../server/support';
@@ -21,6 +21,12 @@ async function device(options: { snapshotEvery?: number; pageSize?: number } = {
   const ledger = await openLedger(ledgerOptions);
   devices.push(ledger);
   return { ledger, sync: new Sync(ledger, pageSize) };
+}
+
+/** Turns sync on for a device and runs its first round, as the app's sync loop does at once. */
+async function turnOn(d: { sync: Sync }): Promise<SyncRound> {
+  await d.sync.turnOn(server.base, TOKEN);
+  return d.sync.syncOnce();
 }
 
 /** The log as an export writes it, without the time of the export. */
@@ -54,7 +60,7 @@ afterEach(async () => {
 describe('sync between devices and the server', () => {
   it('brings a second device the first one’s ledger, position for position', async () => {
     const a = await device();
-    expect(await a.sync.turnOn(server.base, TOKEN)).toEqual({ pushed: 0, pulled: 0, refused: [] });
+    expect(await turnOn(a)).toEqual({ pushed: 0, pulled: 0, refused: [] });
     await a.ledger.execute(open('ada', 'Ada Lovelace', 'EUR', '100.00'));
     await a.ledger.execute(open('bob', 'Bob Bemer', 'EUR'));
     await a.ledger.execute(transfer('ada', 'bob', '30.00'));
@@ -63,7 +69,7 @@ describe('sync between devices and the server', () => {
     expect(await a.sync.syncOnce()).toMatchObject({ pushed: 3, pulled: 5, refused: [] });
     expect(await a.sync.pending()).toEqual([]);
     const b = await device();
-    expect(await b.sync.turnOn(server.base, TOKEN)).toMatchObject({ pushed: 0, pulled: 5 });
+    expect(await turnOn(b)).toMatchObject({ pushed: 0, pulled: 5 });
 
     await expectSameLedgers(a.ledger, b.ledger);
     expect(await balances(b.ledger)).toEqual({ ada: '70.00', bob: '30.00' });
@@ -71,11 +77,11 @@ describe('sync between devices and the server', () => {
 
   it('merges what two devices did offline: both synced, both hold the same ledger, every command once', async () => {
     const a = await device();
-    await a.sync.turnOn(server.base, TOKEN);
+    await turnOn(a);
     await a.ledger.execute(open('ada', 'Ada Lovelace', 'EUR', '100.00'));
     await a.sync.syncOnce();
     const b = await device();
-    await b.sync.turnOn(server.base, TOKEN);
+    await turnOn(b);
 
     // Offline: each acts on its own copy.
     await a.ledger.execute(deposit('ada', '5.00', 'from A'));
@@ -96,11 +102,11 @@ describe('sync between devices and the server', () => {
 
   it('refuses on sync the withdrawal that two devices made offline and that would overdraw, and shows it', async () => {
     const a = await device();
-    await a.sync.turnOn(server.base, TOKEN);
+    await turnOn(a);
     await a.ledger.execute(open('ada', 'Ada Lovelace', 'EUR', '100.00'));
     await a.sync.syncOnce();
     const b = await device();
-    await b.sync.turnOn(server.base, TOKEN);
+    await turnOn(b);
 
     await a.ledger.execute(withdraw('ada', '80.00'));
     const late = withdraw('ada', '50.00');
@@ -114,6 +120,11 @@ describe('sync between devices and the server', () => {
     expect(round.refused).toEqual([
       expect.objectContaining({ commandId: late.commandId, code: 'INSUFFICIENT_FUNDS', command: { type: 'Withdraw', data: { accountId: 'ada', amount: '50.00', description: '' } } }),
     ]);
+    // The server names the amounts, for the screen to show in the person's money format.
+    expect(round.refused[0]!.amounts).toEqual([
+      { text: '20.00 EUR', amount: '20.00', currency: 'EUR' },
+      { text: '50.00 EUR', amount: '50.00', currency: 'EUR' },
+    ]);
     expect((await b.sync.state())!.refused).toHaveLength(1);
     expect(await balances(b.ledger)).toEqual({ ada: '20.00' });
     await expectSameLedgers(a.ledger, b.ledger);
@@ -124,11 +135,11 @@ describe('sync between devices and the server', () => {
 
   it('decides a command run during a round again on top of the server’s log, and refuses it there if it no longer holds', async () => {
     const a = await device();
-    await a.sync.turnOn(server.base, TOKEN);
+    await turnOn(a);
     await a.ledger.execute(open('ada', 'Ada Lovelace', 'EUR', '100.00'));
     await a.sync.syncOnce();
     const b = await device();
-    await b.sync.turnOn(server.base, TOKEN);
+    await turnOn(b);
     await a.ledger.execute(withdraw('ada', '90.00'));
     await a.sync.syncOnce();
 
@@ -158,7 +169,7 @@ describe('sync between devices and the server', () => {
 
   it('keeps everything when the server cannot be reached mid-push, and takes each command once when it can', async () => {
     const a = await device();
-    await a.sync.turnOn(server.base, TOKEN);
+    await turnOn(a);
     await a.ledger.execute(open('ada', 'Ada Lovelace', 'EUR', '100.00'));
     await a.ledger.execute(deposit('ada', '1.00'));
     await a.ledger.execute(deposit('ada', '2.00'));
@@ -189,11 +200,11 @@ describe('sync between devices and the server', () => {
 
   it('resumes a pull that the network broke off where it stopped, and ends with the whole log', async () => {
     const a = await device();
-    await a.sync.turnOn(server.base, TOKEN);
+    await turnOn(a);
     await a.ledger.execute(open('ada', 'Ada Lovelace', 'EUR', '100.00'));
     await a.sync.syncOnce();
     const b = await device({ snapshotEvery: 10 });
-    await b.sync.turnOn(server.base, TOKEN);
+    await turnOn(b);
     for (let i = 0; i < 30; i++) await a.ledger.execute(deposit('ada', '1.00'));
     await a.sync.syncOnce();
 
@@ -201,8 +212,8 @@ describe('sync between devices and the server', () => {
     let pages = 0;
     vi.spyOn(globalThis, 'fetch').mockImplementation(async (input, init) => {
       // Pages of 10 events: the second never arrives.
-      const url = String(input).replace(/limit=\d+/, 'limit=10');
-      if (url.includes('/api/v1/events?after=') && ++pages === 2) throw new TypeError('network connection lost');
+      const url = String(input).replace(/limit=10000$/, 'limit=10');
+      if (url.endsWith('limit=10') && ++pages === 2) throw new TypeError('network connection lost');
       return realFetch(url, init);
     });
     await expect(b.sync.syncOnce()).rejects.toMatchObject({ code: 'SYNC_UNREACHABLE' });
@@ -227,16 +238,16 @@ describe('sync between devices and the server', () => {
     await a.ledger.execute(open('bob', 'Bob Bemer', 'EUR'));
     await a.ledger.execute(transfer('ada', 'bob', '30.00'));
 
-    expect(await a.sync.turnOn(server.base, TOKEN)).toMatchObject({ pushed: 0, pulled: 0, refused: [] });
+    expect(await a.sync.turnOn(server.base, TOKEN)).toEqual({ uploaded: 5 });
     expect((await a.sync.state())!.syncedPosition).toBe(5);
     const b = await device();
-    await b.sync.turnOn(server.base, TOKEN);
+    await turnOn(b);
     await expectSameLedgers(a.ledger, b.ledger);
   });
 
   it.each([1, 2, 3])('pulls whole commits when a page of %i events ends inside a transfer or an opening with its deposit', async (pageSize) => {
     const a = await device();
-    await a.sync.turnOn(server.base, TOKEN);
+    await turnOn(a);
     await a.ledger.execute(open('ada', 'Ada Lovelace', 'EUR', '100.00'));
     await a.ledger.execute(open('bob', 'Bob Bemer', 'EUR', '1.00'));
     await a.ledger.execute(transfer('ada', 'bob', '30.00'));
@@ -244,7 +255,7 @@ describe('sync between devices and the server', () => {
     await a.sync.syncOnce();
 
     const b = await device({ pageSize });
-    expect(await b.sync.turnOn(server.base, TOKEN)).toMatchObject({ pulled: 8, refused: [] });
+    expect(await turnOn(b)).toMatchObject({ pulled: 8, refused: [] });
     await expectSameLedgers(a.ledger, b.ledger);
     expect(await balances(b.ledger)).toEqual({ ada: '75.00', bob: '26.00' });
     // Later pulls go on from a whole commit too.
@@ -256,7 +267,7 @@ describe('sync between devices and the server', () => {
 
   it('refuses to join a non-empty server with a ledger of its own, changing nothing on either', async () => {
     const a = await device();
-    await a.sync.turnOn(server.base, TOKEN);
+    await turnOn(a);
     await a.ledger.execute(open('ada', 'Ada Lovelace', 'EUR', '100.00'));
     await a.sync.syncOnce();
     const b = await device();
@@ -270,9 +281,57 @@ describe('sync between devices and the server', () => {
     expect(body.data.head).toBe(2);
   });
 
+  it('takes a ledger that synced before back when sync is turned on again: what both hold is synced, what this device did since is pending', async () => {
+    const a = await device();
+    const b = await device();
+    await turnOn(a);
+    await a.ledger.execute(open('ada', 'Ada Lovelace', 'EUR', '100.00'));
+    await a.sync.syncOnce();
+    await turnOn(b);
+
+    await a.sync.turnOff();
+    await a.ledger.execute(deposit('ada', '5.00', 'while sync was off'));
+    await b.ledger.execute(withdraw('ada', '10.00'));
+    await b.sync.syncOnce();
+
+    expect(await a.sync.turnOn(server.base, TOKEN)).toEqual({ uploaded: 0 });
+    expect((await a.sync.state())!.syncedPosition).toBe(2);
+    expect(await a.sync.pending()).toHaveLength(1);
+    expect(await a.sync.syncOnce()).toMatchObject({ pushed: 1, pulled: 2, refused: [] });
+    await b.sync.syncOnce();
+    await expectSameLedgers(a.ledger, b.ledger);
+    expect(await balances(a.ledger)).toEqual({ ada: '95.00' });
+  });
+
+  it('notices a server that no longer holds the synced ledger, sends it nothing, and can then make it the server’s first log', async () => {
+    const a = await device();
+    await turnOn(a);
+    await a.ledger.execute(open('ada', 'Ada Lovelace', 'EUR', '100.00'));
+    await a.sync.syncOnce();
+    await a.ledger.execute(deposit('ada', '1.00'));
+    const before = await exportLedger(a.ledger.db, new Date(0));
+
+    // The server at the address is replaced by an empty one (reset, or another server).
+    const other = await startServer();
+    try {
+      const head = await a.ledger.store.meta();
+      await a.ledger.db.meta.put({ ...head, sync: { ...head.sync!, server: other.base } });
+      await expect(a.sync.syncOnce()).rejects.toMatchObject({ code: 'SYNC_SERVER_CHANGED', message: expect.stringContaining('no longer holds the ledger this browser synced with') });
+      expect(await exportLedger(a.ledger.db, new Date(0))).toBe(before);
+      expect((await other.api('GET', '/api/v1/events?after=0&limit=10')).body.data.head).toBe(0);
+
+      await a.sync.turnOff();
+      expect(await a.sync.turnOn(other.base, TOKEN)).toEqual({ uploaded: 3 });
+      expect(await a.sync.syncOnce()).toMatchObject({ pushed: 0, pulled: 0 });
+      expect((await other.api('GET', '/api/v1/accounts/ada')).body.data.balance).toBe('101.00');
+    } finally {
+      await other.close();
+    }
+  });
+
   it('keeps a command pending when the server answers with anything but a rule’s refusal', async () => {
     const a = await device();
-    await a.sync.turnOn(server.base, TOKEN);
+    await turnOn(a);
     await a.ledger.execute(open('ada', 'Ada Lovelace', 'EUR', '100.00'));
     const realFetch = globalThis.fetch;
     vi.spyOn(globalThis, 'fetch').mockImplementation(async (input, init) =>

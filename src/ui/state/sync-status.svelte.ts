@@ -36,10 +36,11 @@ export class SyncView {
     if (!status) return null;
     if (!this.#online) return 'offline';
     if (status.problem) return 'problem';
-    return status.pending > 0 ? 'pending' : 'ok';
+    // Until a round first reaches the server's head, nothing is "synced" yet.
+    return status.pending > 0 || !status.syncedAt ? 'pending' : 'ok';
   });
 
-  /** One short line: "Synced", "3 pending", "Offline · 3 pending", "Not synced · 3 pending", "Sync problem". */
+  /** One short line: "Synced", "Syncing", "3 pending", "Offline · 3 pending", "Not synced · 3 pending", "Sync problem". */
   readonly summary = $derived.by((): string => {
     const status = this.#live.value;
     if (!status) return '';
@@ -50,7 +51,7 @@ export class SyncView {
       case 'problem':
         return pending ? `Not synced · ${pending}` : 'Sync problem';
       case 'pending':
-        return pending;
+        return pending || 'Syncing';
       default:
         return 'Synced';
     }
@@ -101,9 +102,9 @@ export class SyncSettings {
       return;
     }
     await this.#run(async () => {
-      const round = await this.#service.turnOnSync(server, token);
+      const { uploaded } = await this.#service.turnOnSync(server, token);
       this.token = '';
-      this.#notice = round.pulled > 0 ? `Sync is on: ${formatCount(round.pulled)} events came from the server.` : 'Sync is on.';
+      this.#notice = uploaded > 0 ? `Sync is on: this browser’s ${formatCount(uploaded)} events are now the server’s ledger.` : 'Sync is on.';
     });
   }
 
