@@ -88,7 +88,7 @@ export class SyncLoop {
           } else {
             this.failures++;
             wait = Math.min(MOST_BACKOFF_MS, (SYNC_EVERY_MS / 10) * 2 ** (this.failures - 1));
-            await this.sync.report(syncProblem(error)).catch(() => undefined);
+            await this.sync.report(syncProblem(error), head.sync.id).catch(() => undefined);
           }
         }
       }

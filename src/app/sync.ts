@@ -1,10 +1,12 @@
 import { commandsOf, type RecordedCommand } from '../domain/decide-command';
 import { DomainError, LedgerError, SyncError, ValidationError, type MoneyMention } from '../domain/errors';
 import type { EventText } from '../store/event-text';
+import type { RecordedEvent } from '../domain/events';
 import { PROJECTION_VERSION } from '../projections/projector';
+import { commitEndingAt } from '../projections/timeline';
 import { toRecorded } from '../store/event-store';
-import { appendRecorded, truncateAfter } from '../store/rebase';
-import type { RefusedCommand, SyncMeta } from '../store/records';
+import { appendRecorded, cutsCleanly, truncateAfter } from '../store/rebase';
+import type { LogMeta, RefusedCommand, SyncMeta } from '../store/records';
 import { exportLedgerParts } from './export';
 import type { BoundStores, Ledger } from './ledger';
 import { PULL_PAGE, SyncServer } from './sync-server';
@@ -73,40 +75,65 @@ export class Sync {
     const { head: serverHead } = await server.pull(0, 1);
     const local = await this.ledger.store.meta();
     if (local.sync) throw new SyncError('SYNC_FAILED', `This ledger already syncs with ${local.sync.server}; turn that off first.`);
-    let syncedPosition = 0;
+    let synced: { position: number; eventId?: string } = { position: 0 };
     let uploaded = 0;
     if (local.position > 0 && serverHead === 0) {
       const { parts, position } = await exportLedgerParts(this.ledger.db, this.ledger.clock());
       await server.upload(new Blob(parts, { type: 'application/json' }));
-      syncedPosition = uploaded = position;
+      synced = { position, eventId: (await this.localEvent(position))?.metadata.eventId };
+      uploaded = position;
     } else if (local.position > 0) {
-      syncedPosition = await this.sharedStart(server, Math.min(local.position, serverHead));
-      if (syncedPosition === 0) {
+      synced = await this.sharedStart(server, Math.min(local.position, serverHead));
+      if (synced.position === 0) {
         throw new SyncError(
           'SYNC_SERVER_NOT_EMPTY',
           `The server already holds a ledger of ${serverHead} events, and this browser holds another of ${local.position}. Only an empty server can take this browser's ledger; nothing was changed on either.`,
         );
       }
+      if (!(await cutsCleanly(this.ledger.db, synced.position))) {
+        throw new SyncError(
+          'SYNC_SERVER_NOT_EMPTY',
+          `This browser's ledger and the server's share their first ${synced.position} events, but what this browser holds after them came from an imported file, which cannot be sent as commands. Nothing was changed on either.`,
+        );
+      }
     }
-    const sync: SyncMeta = { server: server.url, token, syncedPosition, refused: [] };
+    const sync: SyncMeta = { id: this.ledger.newId(), server: server.url, token, syncedPosition: synced.position, ...(synced.eventId && { syncedEventId: synced.eventId }), refused: [] };
     await this.ledger.within(async (t) => {
       const head = await t.store.meta();
       if (head.sync) throw new SyncError('SYNC_FAILED', `This ledger already syncs with ${head.sync.server}.`);
+      if (head.position !== local.position) throw new SyncError('SYNC_MOVED', 'The ledger changed while sync was being turned on (in another tab, say); turn it on again.');
       await t.db.meta.put({ ...head, sync });
     });
     return { uploaded };
   }
 
-  /** How many events, from the first, this browser and the server hold alike (the same event ids at the same positions). */
-  private async sharedStart(server: SyncServer, most: number): Promise<number> {
-    let shared = 0;
-    while (shared < most) {
-      const { events } = await server.pull(shared, Math.min(this.pageSize, most - shared));
-      if (events.length === 0) break;
-      const here = await this.ledger.store.readAppended(shared + 1, shared + events.length);
-      const same = events.findIndex((event, i) => event.metadata.eventId !== here[i]?.metadata.eventId);
-      if (same !== -1) return shared + same;
-      shared += events.length;
+  /** The event of this browser's log at `position` (where an import wrote it too). */
+  private async localEvent(position: number): Promise<RecordedEvent | undefined> {
+    return (await commitEndingAt(this.ledger.db, position)).at(-1);
+  }
+
+  /**
+   * How many events, from the first, this browser and the server hold alike, and the last one's id. Logs that
+   * share a start hold the same event ids up to where they part and none alike after it (ids are made where
+   * an event is decided), so the end of the shared start is found by halving, a few events read on each side.
+   */
+  private async sharedStart(server: SyncServer, most: number): Promise<{ position: number; eventId?: string }> {
+    const alike = async (position: number): Promise<string | undefined> => {
+      const [theirs] = (await server.pull(position - 1, 1)).events;
+      const ours = await this.localEvent(position);
+      return theirs && theirs.metadata.eventId === ours?.metadata.eventId ? theirs.metadata.eventId : undefined;
+    };
+    let shared = { position: 0 } as { position: number; eventId?: string };
+    let [low, high] = [1, most];
+    while (low <= high) {
+      const middle = Math.floor((low + high) / 2);
+      const eventId = await alike(middle);
+      if (eventId) {
+        shared = { position: middle, eventId };
+        low = middle + 1;
+      } else {
+        high = middle - 1;
+      }
     }
     return shared;
   }
@@ -119,11 +146,11 @@ export class Sync {
     });
   }
 
-  /** Keeps why the last round stopped, for every tab to show. */
-  async report(problem: { offline: boolean; message: string }): Promise<void> {
+  /** Keeps why the last round stopped, for every tab to show (when sync is still the one the round ran under). */
+  async report(problem: { offline: boolean; message: string }, syncId: string): Promise<void> {
     await this.ledger.within(async (t) => {
       const head = await t.store.meta();
-      if (!head.sync) return;
+      if (head.sync?.id !== syncId) return;
       await t.db.meta.put({ ...head, sync: { ...head.sync, problem: { ...problem, at: this.ledger.clock().toISOString() } } });
     });
   }
@@ -144,9 +171,9 @@ export class Sync {
   async syncOnce(): Promise<SyncRound> {
     const head = await this.ledger.store.meta();
     if (!head.sync) throw new SyncError('SYNC_FAILED', 'Sync is off.');
-    const { syncedPosition } = head.sync;
+    const { id, syncedPosition, syncedEventId } = head.sync;
     const server = new SyncServer(head.sync.server, head.sync.token);
-    await this.expectSameServerLog(server, syncedPosition);
+    await expectSameServerLog(server, syncedPosition, syncedEventId);
     const pending = commandsOf(await this.ledger.store.readAppended(syncedPosition + 1, head.position));
     const settled = new Set<string>();
     const refused: RefusedCommand[] = [];
@@ -168,60 +195,44 @@ export class Sync {
       const events = last ? page.events : wholeCommits(page.events);
       if (events.length === 0 && page.events.length > 0) direct = false;
       const taken = events.length > 0 ? events : page.events;
-      if (direct && taken.length > 0) direct = await this.appendPulled(after, taken);
+      if (direct && taken.length > 0) direct = await this.appendPulled({ id, syncedPosition: after }, taken);
       if (!direct) held.push(...taken);
       after += taken.length;
       if (page.events.length === 0 || after >= page.head) break;
     }
     const base = after - held.length;
-    const redecided = direct ? (await this.markSynced(base), []) : await this.rebase(base, held, settled, refused);
+    const redecided = direct ? (await this.markSynced({ id, syncedPosition: base }), []) : await this.rebase({ id, syncedPosition: base }, held, settled, refused);
     return { pushed: pending.length - refused.length, pulled: after - syncedPosition, refused: [...refused, ...redecided] };
-  }
-
-  /**
-   * The server still holds the log this browser synced with: the event at the synced position is the one this
-   * browser holds there. A server reset, or another one at the same address, is refused before anything is sent.
-   */
-  private async expectSameServerLog(server: SyncServer, syncedPosition: number): Promise<void> {
-    if (syncedPosition === 0) return;
-    const [theirs] = (await server.pull(syncedPosition - 1, 1)).events;
-    const [ours] = await this.ledger.store.readAppended(syncedPosition, syncedPosition);
-    if (theirs?.metadata.eventId === ours?.metadata.eventId) return;
-    throw new SyncError(
-      'SYNC_SERVER_CHANGED',
-      `The server at ${server.url} no longer holds the ledger this browser synced with (it was reset, or is another server). Nothing was sent, and your ledger here is unchanged. Turn sync off and on again: an empty server then takes this ledger.`,
-    );
   }
 
   /**
    * Appends a page of the server's log and folds it into the read models, when this device has no command
    * after the synced position; false (nothing written) when one has come meanwhile.
    */
-  private async appendPulled(syncedPosition: number, events: EventText[]): Promise<boolean> {
+  private async appendPulled(round: Round, events: EventText[]): Promise<boolean> {
     return this.ledger.within(async (t) => {
       const head = await t.store.meta();
-      if (head.sync?.syncedPosition !== syncedPosition) throw moved();
-      if (head.position !== syncedPosition) return false;
+      const { problem: _, ...sync } = sameRound(head, round);
+      if (head.position !== round.syncedPosition) return false;
       const { projections: was } = head;
       const current = was ? was.position === head.position && was.version === PROJECTION_VERSION : head.position === 0;
       const appended = await appendRecorded(t.db, events);
       // Read models that were behind stay behind, for the next open to rebuild (as after any append).
       if (current) await t.projector.applyInline(events.map((event) => toRecorded(event.streamId, event)));
       await this.ledger.snapshotCrossedIn(t, events);
-      const { problem: _, ...sync } = head.sync;
       const projections = current ? { position: appended.position, version: PROJECTION_VERSION, segmentsThrough: was?.segmentsThrough ?? 0 } : was;
       // Not yet "synced at": that is when a round reaches the server's head (markSynced).
-      await t.db.meta.put({ ...appended, ...(projections && { projections }), sync: { ...sync, syncedPosition: appended.position } });
+      const synced = { syncedPosition: appended.position, syncedEventId: events.at(-1)!.metadata.eventId };
+      await t.db.meta.put({ ...appended, ...(projections && { projections }), sync: { ...sync, ...synced } });
       return true;
     });
   }
 
   /** A round that found nothing to rebase: the time it reached the server's head, and no problem. */
-  private async markSynced(syncedPosition: number): Promise<void> {
+  private async markSynced(round: Round): Promise<void> {
     await this.ledger.within(async (t) => {
       const head = await t.store.meta();
-      if (head.sync?.syncedPosition !== syncedPosition) throw moved();
-      const { problem: _, ...sync } = head.sync;
+      const { problem: _, ...sync } = sameRound(head, round);
       await t.db.meta.put({ ...head, sync: { ...sync, syncedAt: this.now() } });
     });
   }
@@ -236,10 +247,11 @@ export class Sync {
    * again on top, in order; one that no longer holds (the account was closed on another device, say) is refused.
    * The refusals, the server's among them, are kept for the person to see. Resolves to the rebase's own refusals.
    */
-  private async rebase(syncedPosition: number, pulled: EventText[], settled: ReadonlySet<string>, refusedByServer: RefusedCommand[]): Promise<RefusedCommand[]> {
+  private async rebase(round: Round, pulled: EventText[], settled: ReadonlySet<string>, refusedByServer: RefusedCommand[]): Promise<RefusedCommand[]> {
+    const { syncedPosition } = round;
     return this.ledger.within(async (t) => {
       const head = await t.store.meta();
-      if (head.sync?.syncedPosition !== syncedPosition) throw moved();
+      sameRound(head, round);
       const tail = commandsOf(await t.store.readAppended(syncedPosition + 1, head.position));
       await truncateAfter(t.db, syncedPosition);
       await this.dropSegmentsAfter(t, syncedPosition);
@@ -258,7 +270,8 @@ export class Sync {
       const now = await t.store.meta();
       const { problem: _, ...sync } = now.sync!;
       const kept = [...sync.refused, ...refusedByServer, ...refused];
-      await t.db.meta.put({ ...now, sync: { ...sync, syncedPosition: syncedPosition + pulled.length, syncedAt: this.now(), refused: kept } });
+      const syncedEventId = pulled.at(-1)?.metadata.eventId ?? sync.syncedEventId;
+      await t.db.meta.put({ ...now, sync: { ...sync, syncedPosition: syncedPosition + pulled.length, ...(syncedEventId && { syncedEventId }), syncedAt: this.now(), refused: kept } });
       return refused;
     });
   }
@@ -270,6 +283,32 @@ export class Sync {
     await t.db.folds.clear();
     await t.db.meta.put({ ...head, projections: { ...head.projections, segmentsThrough: 0 } });
   }
+}
+
+/**
+ * The server still holds the log this browser synced with: its event at the synced position is the one synced
+ * there. A server reset, or another one at the same address, is refused before anything is sent.
+ */
+async function expectSameServerLog(server: SyncServer, syncedPosition: number, syncedEventId: string | undefined): Promise<void> {
+  if (syncedPosition === 0 || syncedEventId === undefined) return;
+  const [theirs] = (await server.pull(syncedPosition - 1, 1)).events;
+  if (theirs?.metadata.eventId === syncedEventId) return;
+  throw new SyncError(
+    'SYNC_SERVER_CHANGED',
+    `The server at ${server.url} no longer holds the ledger this browser synced with (it was reset, or is another server). Nothing was sent, and your ledger here is unchanged. Turn sync off, then on again to join the server as it is now.`,
+  );
+}
+
+/** Where a round started: a write finds the head's sync the same, or the round stops (see moved). */
+interface Round {
+  id: string;
+  syncedPosition: number;
+}
+
+/** The head's sync, if it is still the one a round started from. */
+function sameRound(head: LogMeta, { id, syncedPosition }: Round): SyncMeta {
+  if (head.sync?.id !== id || head.sync.syncedPosition !== syncedPosition) throw moved();
+  return head.sync;
 }
 
 /** The events of a page without its last commit, which may go on in the next page. */

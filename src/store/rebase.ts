@@ -1,6 +1,6 @@
 import type { RecordedEvent } from '../domain/events';
 import type { LedgerDb } from './db';
-import { EventStore, indexCommands, toCommitRecord } from './event-store';
+import { APPEND_RECORD_LIMIT, EventStore, indexCommands, toCommitRecord } from './event-store';
 import type { EventText } from './event-text';
 import type { CommitRecord, LogMeta } from './records';
 
@@ -10,12 +10,32 @@ import type { CommitRecord, LogMeta } from './records';
  */
 
 /**
+ * Whether the log can be cut after `position`: every event after it is in a record that starts after it (an
+ * appended command's or a pulled commit's). An import's records each hold events from all over the log, so a
+ * cut inside an imported part would leave some of its events behind.
+ */
+export async function cutsCleanly(db: LedgerDb, position: number): Promise<boolean> {
+  const { position: end } = await new EventStore(db).meta();
+  if (end <= position) return true;
+  const records = await db.commits.where('position').between(position - APPEND_RECORD_LIMIT + 1, end, true, true).toArray();
+  let after = 0;
+  for (const record of records) {
+    const beyond = record.positions.filter((p) => p > position).length;
+    if (record.position <= position && beyond > 0) return false;
+    after += beyond;
+  }
+  return after === end - position;
+}
+
+/**
  * Removes every event after `position`, with the snapshots taken after it; the read models are rebuilt by the
- * caller. Every record after the synced position is one local command's (imports are refused while syncing).
+ * caller. Every record after the synced position is one local command's (imports are refused while syncing),
+ * and a cut anywhere else is refused.
  */
 export async function truncateAfter(db: LedgerDb, position: number): Promise<LogMeta> {
   const meta = await new EventStore(db).meta();
   if (meta.position <= position) return meta;
+  if (!(await cutsCleanly(db, position))) throw new Error(`The log cannot be cut after position ${position}: an imported part reaches past it`);
   await Promise.all([
     db.commits.where('position').above(position).delete(),
     db.snapshots.filter((snapshot) => snapshot.position > position).delete(),

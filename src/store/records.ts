@@ -82,10 +82,14 @@ export interface LogMeta {
  * are read from the log itself, never kept twice).
  */
 export interface SyncMeta {
+  /** This turning-on of sync: a round that began under another one (sync turned off and on meanwhile) stops. */
+  id: string;
   /** The server's address, e.g. https://ledger.example.org. */
   server: string;
   token: string;
   syncedPosition: number;
+  /** The id of the event at `syncedPosition`: a server whose log has another there was reset or replaced. */
+  syncedEventId?: string;
   /** When a sync last reached the server's head. */
   syncedAt?: string;
   /** Commands of this device the server refused, for the person to see until they dismiss them. */

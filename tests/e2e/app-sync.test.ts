@@ -10,7 +10,7 @@ import { createPool } from '../../src/server/db';
 import { startEmbeddedPostgres, type RunningPostgres } from '../../src/server/embedded-postgres';
 import { buildApp } from '../../src/server/http/app';
 import { migrate } from '../../src/server/schema';
-import { accountBalance, expectNoErrors, freshApp, goTo, money, moveMoneyTo, openAccount, shot, showAccount, textContaining, type AppPage } from './app-actions';
+import { accountBalance, expectNoErrors, freshApp, goTo, money, moveMoneyTo, openAccount, shot, showAccount, textContaining, until, type AppPage } from './app-actions';
 import { baseUrl, useBrowser } from './browser';
 
 /**
@@ -97,7 +97,8 @@ describe('sync between two devices', () => {
     const refused = b.page.getByRole('region', { name: 'Sync with a server' }).getByRole('alert');
     await textContaining(refused, 'Refused on sync');
     await textContaining(refused, `Withdrawal of ${await money(b.page, '50.00')} from Ada Lovelace`);
-    await textContaining(refused, 'Insufficient funds');
+    // The server's reason, its amounts in this browser's money format.
+    await textContaining(refused, `Insufficient funds: the balance is ${await money(b.page, '20.00')}, ${await money(b.page, '50.00')} was requested.`);
     await shot(b.page, 'sync-refused');
     expect(await balanceOf(b.page, 'Ada Lovelace')).toBe(await money(b.page, '20.00'));
     expect(await balanceOf(a.page, 'Ada Lovelace')).toBe(await money(a.page, '20.00'));
@@ -194,8 +195,10 @@ describe('sync over a network that breaks', () => {
     network.fault = (line) => (line.startsWith('POST') && line.endsWith('/deposit') && lost++ === 0 ? 'lose the answer' : null);
     await moveMoneyTo(c.page, 'Deposit', '7.00', '32.00');
     // The loop tries again by itself after a short wait; the second try finds the command already taken.
+    const pushes = () => Promise.resolve(network.requests.filter((line) => line.startsWith('POST') && line.endsWith('/deposit')).length);
+    await until(pushes, (count) => count === 2);
     await textContaining(badge(c.page), 'Synced');
-    expect(network.requests.filter((line) => line.startsWith('POST') && line.endsWith('/deposit'))).toHaveLength(2);
+    expect(await pushes()).toBe(2);
     const { rows } = await pool.query<{ n: string }>(`SELECT count(*) AS n FROM events WHERE type = 'MoneyDeposited' AND data->>'amount' = '7.00'`);
     expect(Number(rows[0]!.n)).toBe(1);
     expect(await balanceOf(c.page, 'Ada Lovelace')).toBe(await money(c.page, '32.00'));

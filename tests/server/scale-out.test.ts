@@ -22,7 +22,10 @@ function startProcess(databaseUrl: string, tokens: string | null = TOKEN): Promi
   });
   return new Promise((resolve, reject) => {
     let output = '';
-    const timer = setTimeout(() => reject(new Error(`server did not start:\n${output}`)), 30_000);
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`server did not start:\n${output}`));
+    }, 30_000);
     const read = (chunk: Buffer) => {
       output += chunk.toString();
       // The token is the last line it prints once it listens.

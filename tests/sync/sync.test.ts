@@ -1,6 +1,7 @@
 import 'fake-indexeddb/auto';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { exportLedger } from '../../src/app/export';
+import { importLedger } from '../../src/app/import';
 import type { Ledger } from '../../src/app/ledger';
 import { LedgerQueries } from '../../src/app/queries';
 import { Sync, type SyncRound } from '../../src/app/sync';
@@ -324,6 +325,77 @@ describe('sync between devices and the server', () => {
       expect(await a.sync.turnOn(other.base, TOKEN)).toEqual({ uploaded: 3 });
       expect(await a.sync.syncOnce()).toMatchObject({ pushed: 0, pulled: 0 });
       expect((await other.api('GET', '/api/v1/accounts/ada')).body.data.balance).toBe('101.00');
+    } finally {
+      await other.close();
+    }
+  });
+
+  it('syncs a ledger that came from an imported file: it becomes the server’s, and later rounds go on from its end', async () => {
+    const source = await device();
+    await source.ledger.execute(open('ada', 'Ada Lovelace', 'EUR', '100.00'));
+    await source.ledger.execute(open('bob', 'Bob Bemer', 'EUR', '3.00'));
+    for (let i = 0; i < 20; i++) await source.ledger.execute(transfer(i % 2 ? 'bob' : 'ada', i % 2 ? 'ada' : 'bob', '1.00'));
+    const a = await device();
+    await importLedger(a.ledger.db, await exportLedger(source.ledger.db));
+
+    expect(await a.sync.turnOn(server.base, TOKEN)).toEqual({ uploaded: 44 });
+    expect(await a.sync.syncOnce()).toMatchObject({ pushed: 0, pulled: 0 });
+    await a.ledger.execute(deposit('ada', '1.00'));
+    expect(await a.sync.syncOnce()).toMatchObject({ pushed: 1, pulled: 1, refused: [] });
+    const b = await device();
+    await turnOn(b);
+    await expectSameLedgers(a.ledger, b.ledger);
+    expect(await balances(b.ledger)).toEqual({ ada: '101.00', bob: '3.00' });
+  });
+
+  it('refuses to rejoin when what this browser holds after the shared start came from an imported file, changing nothing', async () => {
+    const a = await device();
+    await turnOn(a);
+    await a.ledger.execute(open('ada', 'Ada Lovelace', 'EUR', '100.00'));
+    await a.sync.syncOnce();
+    await a.sync.turnOff();
+    await a.ledger.execute(deposit('ada', '5.00', 'after sync was turned off'));
+    // B restores A's export, whose last event the server never had.
+    const b = await device();
+    await importLedger(b.ledger.db, await exportLedger(a.ledger.db));
+    const before = await exportLedger(b.ledger.db, new Date(0));
+
+    await expect(b.sync.turnOn(server.base, TOKEN)).rejects.toMatchObject({ code: 'SYNC_SERVER_NOT_EMPTY', message: expect.stringContaining('came from an imported file') });
+    expect(await exportLedger(b.ledger.db, new Date(0))).toBe(before);
+    expect(await b.sync.state()).toBeUndefined();
+    expect((await server.api('GET', '/api/v1/events?after=0&limit=10')).body.data.head).toBe(2);
+  });
+
+  it('stops a round whose sync was turned off and on again meanwhile, keeping nothing of the old server in the new one’s ledger', async () => {
+    const a = await device();
+    const c = await device();
+    await turnOn(a);
+    await a.ledger.execute(open('ada', 'Ada Lovelace', 'EUR', '100.00'));
+    await a.sync.syncOnce();
+    await turnOn(c);
+    await c.ledger.execute(deposit('ada', '7.00', 'from C'));
+    await c.sync.syncOnce();
+
+    const other = await startServer();
+    try {
+      const realFetch = globalThis.fetch;
+      let switched = false;
+      vi.spyOn(globalThis, 'fetch').mockImplementation(async (input, init) => {
+        // As A's round pulls C's deposit from the first server, the person moves sync to an empty one.
+        if (!switched && String(input).startsWith(server.base) && String(input).endsWith('limit=10000')) {
+          switched = true;
+          await a.sync.turnOff();
+          expect(await a.sync.turnOn(other.base, TOKEN)).toEqual({ uploaded: 2 });
+        }
+        return realFetch(input, init);
+      });
+      await expect(a.sync.syncOnce()).rejects.toMatchObject({ code: 'SYNC_MOVED' });
+      vi.restoreAllMocks();
+      expect(switched).toBe(true);
+      expect((await logOf(a.ledger)).events).toHaveLength(2);
+      expect(await balances(a.ledger)).toEqual({ ada: '100.00' });
+      expect(await a.sync.syncOnce()).toMatchObject({ pushed: 0, pulled: 0 });
+      expect((await other.api('GET', '/api/v1/accounts/ada')).body.data.balance).toBe('100.00');
     } finally {
       await other.close();
     }

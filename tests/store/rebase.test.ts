@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { exportLedger } from '../../src/app/export';
+import { importLedger } from '../../src/app/import';
+import { cutsCleanly, truncateAfter } from '../../src/store/rebase';
+import { deposit, open, transfer } from '../support/ledger';
+import { useLedgers } from '../support/store';
+
+const ledgers = useLedgers();
+
+/** The positions every record of the log holds, read straight from the records. */
+async function positions(ledger: { db: { commits: { toArray(): Promise<{ positions: number[] }[]> } } }): Promise<number[]> {
+  return (await ledger.db.commits.toArray()).flatMap((record) => record.positions).sort((a, b) => a - b);
+}
+
+describe('cutting the log for a sync’s rebase', () => {
+  it('cuts a log of commands after any position, leaving exactly the events up to it', async () => {
+    const ledger = await ledgers.open();
+    await ledger.execute(open('ada', 'Ada Lovelace', 'EUR', '100.00'));
+    await ledger.execute(open('bob', 'Bob Bemer', 'EUR'));
+    await ledger.execute(transfer('ada', 'bob', '30.00'));
+    await ledger.execute(deposit('bob', '1.00'));
+    for (const position of [0, 2, 3, 5, 6]) expect(await cutsCleanly(ledger.db, position)).toBe(true);
+
+    await ledger.db.transaction('rw', ledger.db.writeTables, async () => truncateAfter(ledger.db, 3));
+    expect(await positions(ledger)).toEqual([1, 2, 3]);
+    expect((await ledger.store.meta()).position).toBe(3);
+  });
+
+  it('refuses to cut inside an imported part, whose records hold events from all over the log, and changes nothing', async () => {
+    const source = await ledgers.open();
+    await source.execute(open('ada', 'Ada Lovelace', 'EUR', '100.00'));
+    await source.execute(open('bob', 'Bob Bemer', 'EUR'));
+    await source.execute(transfer('ada', 'bob', '30.00'));
+    await source.execute(deposit('ada', '1.00'));
+    const ledger = await ledgers.open();
+    await importLedger(ledger.db, await exportLedger(source.db));
+    await ledger.execute(deposit('bob', '2.00'));
+
+    expect(await cutsCleanly(ledger.db, 3)).toBe(false);
+    expect(await cutsCleanly(ledger.db, 6)).toBe(true);
+    expect(await cutsCleanly(ledger.db, 7)).toBe(true);
+    await expect(ledger.db.transaction('rw', ledger.db.writeTables, async () => truncateAfter(ledger.db, 3))).rejects.toThrow(/cannot be cut after position 3/);
+    expect(await positions(ledger)).toEqual([1, 2, 3, 4, 5, 6, 7]);
+    expect((await ledger.store.meta()).position).toBe(7);
+  });
+});
