@@ -74,7 +74,7 @@ export class LedgerService {
   }
 
   /** Turns sync on; the first round runs at once, in whichever tab syncs. */
-  async turnOnSync(server: string, token: string): Promise<{ uploaded: number }> {
+  async turnOnSync(server: string, token: string): Promise<{ uploaded: number; pending: number }> {
     const turnedOn = await this.sync.turnOn(server, token);
     this.syncNow();
     return turnedOn;

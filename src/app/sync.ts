@@ -68,9 +68,10 @@ export class Sync {
    * browser's ledger as its first log, and an empty browser takes the server's. When both hold a ledger, they
    * must share its start (this browser synced with this server before): the part they share is the synced
    * log, and this browser's events after it are pending. Otherwise both stay as they are, refused.
-   * Resolves to how many events this browser's ledger gave an empty server.
+   * Resolves to how many events this browser's ledger gave an empty server, and how many of its commands wait
+   * to be sent (those after a shared start).
    */
-  async turnOn(address: string, token: string): Promise<{ uploaded: number }> {
+  async turnOn(address: string, token: string): Promise<{ uploaded: number; pending: number }> {
     const server = new SyncServer(address, token);
     const { head: serverHead } = await server.pull(0, 1);
     const local = await this.ledger.store.meta();
@@ -104,7 +105,8 @@ export class Sync {
       if (head.position !== local.position) throw new SyncError('SYNC_MOVED', 'The ledger changed while sync was being turned on (in another tab, say); turn it on again.');
       await t.db.meta.put({ ...head, sync });
     });
-    return { uploaded };
+    const pending = commandsOf(await this.ledger.store.readAppended(synced.position + 1, local.position)).length;
+    return { uploaded, pending };
   }
 
   /** The event of this browser's log at `position` (where an import wrote it too). */

@@ -239,7 +239,7 @@ describe('sync between devices and the server', () => {
     await a.ledger.execute(open('bob', 'Bob Bemer', 'EUR'));
     await a.ledger.execute(transfer('ada', 'bob', '30.00'));
 
-    expect(await a.sync.turnOn(server.base, TOKEN)).toEqual({ uploaded: 5 });
+    expect(await a.sync.turnOn(server.base, TOKEN)).toEqual({ uploaded: 5, pending: 0 });
     expect((await a.sync.state())!.syncedPosition).toBe(5);
     const b = await device();
     await turnOn(b);
@@ -295,7 +295,7 @@ describe('sync between devices and the server', () => {
     await b.ledger.execute(withdraw('ada', '10.00'));
     await b.sync.syncOnce();
 
-    expect(await a.sync.turnOn(server.base, TOKEN)).toEqual({ uploaded: 0 });
+    expect(await a.sync.turnOn(server.base, TOKEN)).toEqual({ uploaded: 0, pending: 1 });
     expect((await a.sync.state())!.syncedPosition).toBe(2);
     expect(await a.sync.pending()).toHaveLength(1);
     expect(await a.sync.syncOnce()).toMatchObject({ pushed: 1, pulled: 2, refused: [] });
@@ -322,7 +322,7 @@ describe('sync between devices and the server', () => {
       expect((await other.api('GET', '/api/v1/events?after=0&limit=10')).body.data.head).toBe(0);
 
       await a.sync.turnOff();
-      expect(await a.sync.turnOn(other.base, TOKEN)).toEqual({ uploaded: 3 });
+      expect(await a.sync.turnOn(other.base, TOKEN)).toEqual({ uploaded: 3, pending: 0 });
       expect(await a.sync.syncOnce()).toMatchObject({ pushed: 0, pulled: 0 });
       expect((await other.api('GET', '/api/v1/accounts/ada')).body.data.balance).toBe('101.00');
     } finally {
@@ -338,7 +338,7 @@ describe('sync between devices and the server', () => {
     const a = await device();
     await importLedger(a.ledger.db, await exportLedger(source.ledger.db));
 
-    expect(await a.sync.turnOn(server.base, TOKEN)).toEqual({ uploaded: 44 });
+    expect(await a.sync.turnOn(server.base, TOKEN)).toEqual({ uploaded: 44, pending: 0 });
     expect(await a.sync.syncOnce()).toMatchObject({ pushed: 0, pulled: 0 });
     await a.ledger.execute(deposit('ada', '1.00'));
     expect(await a.sync.syncOnce()).toMatchObject({ pushed: 1, pulled: 1, refused: [] });
@@ -385,7 +385,7 @@ describe('sync between devices and the server', () => {
         if (!switched && String(input).startsWith(server.base) && String(input).endsWith('limit=10000')) {
           switched = true;
           await a.sync.turnOff();
-          expect(await a.sync.turnOn(other.base, TOKEN)).toEqual({ uploaded: 2 });
+          expect(await a.sync.turnOn(other.base, TOKEN)).toEqual({ uploaded: 2, pending: 0 });
         }
         return realFetch(input, init);
       });

@@ -102,9 +102,14 @@ export class SyncSettings {
       return;
     }
     await this.#run(async () => {
-      const { uploaded } = await this.#service.turnOnSync(server, token);
+      const { uploaded, pending } = await this.#service.turnOnSync(server, token);
       this.token = '';
-      this.#notice = uploaded > 0 ? `Sync is on: this browser’s ${formatCount(uploaded)} events are now the server’s ledger.` : 'Sync is on.';
+      this.#notice =
+        uploaded > 0
+          ? `Sync is on: this browser’s ${formatCount(uploaded)} events are now the server’s ledger.`
+          : pending > 0
+            ? `Sync is on. This browser and the server share the start of their ledger; the ${formatCount(pending)} ${pending === 1 ? 'command' : 'commands'} made here since ${pending === 1 ? 'is' : 'are'} sent to the server, on top of its ledger.`
+            : 'Sync is on.';
     });
   }
 
