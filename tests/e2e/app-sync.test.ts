@@ -10,7 +10,7 @@ import { createPool } from '../../src/server/db';
 import { startEmbeddedPostgres, type RunningPostgres } from '../../src/server/embedded-postgres';
 import { buildApp } from '../../src/server/http/app';
 import { migrate } from '../../src/server/schema';
-import { accountBalance, expectNoErrors, freshApp, goTo, money, moveMoneyTo, openAccount, shot, showAccount, textContaining, until, type AppPage } from './app-actions';
+import { accountBalance, expectNoErrors, freshApp, goTo, money, moveMoneyTo, openAccount, openApp, shot, showAccount, textContaining, until, type AppPage } from './app-actions';
 import { baseUrl, useBrowser } from './browser';
 
 /**
@@ -256,5 +256,37 @@ describe('sync over a network that breaks', () => {
     await goTo(d.page, 'Data');
     await textContaining(d.page.getByRole('main'), `${rows[0]!.n} events`);
     expect(d.errors.filter((error) => !error.includes('ERR_'))).toEqual([]);
+  });
+
+  it('syncs from one tab of a browser at a time, the others showing the same; another tab takes over when it closes', async () => {
+    const first = await freshApp(session.browser);
+    await turnOnSync(first.page, network.address);
+    const second = await openApp(first.context);
+    await textContaining(badge(second.page), 'Synced');
+    // The Web Lock that makes a tab the one that syncs: held by one tab, asked for by the other.
+    const locks = () =>
+      second.page.evaluate(async () => {
+        const { held = [], pending = [] } = await navigator.locks.query();
+        return { held: held.filter((lock) => lock.name === 'ledger-sync').length, waiting: pending.filter((lock) => lock.name === 'ledger-sync').length };
+      });
+    expect(await until(locks, ({ held, waiting }) => held === 1 && waiting === 1)).toEqual({ held: 1, waiting: 1 });
+
+    network.requests = [];
+    const pushes = () => Promise.resolve(network.requests.filter((line) => line.startsWith('POST') && line.endsWith('/deposit')).length);
+    await balanceOf(second.page, 'Ada Lovelace');
+    await moveMoneyTo(second.page, 'Deposit', '2.00', '45.00');
+    await until(pushes, (count) => count === 1);
+    await textContaining(badge(first.page), 'Synced');
+    await textContaining(badge(second.page), 'Synced');
+    expect(await balanceOf(first.page, 'Ada Lovelace')).toBe(await money(first.page, '45.00'));
+
+    await first.page.close();
+    expect(await until(locks, ({ held, waiting }) => held === 1 && waiting === 0)).toEqual({ held: 1, waiting: 0 });
+    await moveMoneyTo(second.page, 'Deposit', '1.00', '46.00');
+    await until(pushes, (count) => count === 2);
+    await textContaining(badge(second.page), 'Synced');
+    expect(await pushes()).toBe(2);
+    const { rows } = await pool.query<{ balance: string }>(`SELECT balance::text FROM accounts WHERE owner_name = 'Ada Lovelace'`);
+    expect(rows[0]!.balance).toBe('46.00');
   });
 });
