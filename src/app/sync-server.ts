@@ -34,7 +34,7 @@ const RULE_CODES: ReadonlySet<string> = new Set<ErrorCode>([
 /** The amounts a refusal names, when the server sent them as the client's own errors carry them. */
 function validMentions(amounts: unknown): amounts is MoneyMention[] {
   const text = (value: unknown, form = /^.{1,100}$/) => typeof value === 'string' && form.test(value);
-  return Array.isArray(amounts) && amounts.length > 0 && amounts.every((m) => m && typeof m === 'object' && text(m.text) && text(m.amount, /^-?\d{1,20}(\.\d{1,8})?$/) && text(m.currency, /^[A-Z]{3}$/));
+  return Array.isArray(amounts) && amounts.length > 0 && amounts.length <= 10 && amounts.every((m) => m && typeof m === 'object' && text(m.text) && text(m.amount, /^-?\d{1,20}(\.\d{1,8})?$/) && text(m.currency, /^[A-Z]{3}$/));
 }
 
 /** Events asked for per pull: the server's most. */

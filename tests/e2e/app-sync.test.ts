@@ -51,7 +51,7 @@ async function turnOnSync(page: Page, through = address): Promise<void> {
   await panel.getByLabel('Server address').fill(through);
   await panel.getByLabel('Access token').fill(TOKEN);
   await panel.getByRole('button', { name: 'Turn on sync' }).click();
-  await textContaining(panel.getByRole('status').first(), 'Synced with');
+  await textContaining(panel.getByRole('status').first(), 'Synced. Server:');
 }
 
 async function balanceOf(page: Page, owner: string): Promise<string> {
@@ -106,7 +106,7 @@ describe('sync between two devices', () => {
     // Dismissed, the refusal goes; both ledgers are the server's, event for event.
     await goTo(b.page, 'Data');
     await refused.getByRole('button', { name: 'Dismiss' }).click();
-    await textContaining(b.page.getByRole('region', { name: 'Sync with a server' }).getByRole('status').first(), 'Synced with');
+    await textContaining(b.page.getByRole('region', { name: 'Sync with a server' }).getByRole('status').first(), 'Synced. Server:');
     const { rows } = await pool.query<{ n: string }>('SELECT count(*) AS n FROM events');
     expect(Number(rows[0]!.n)).toBe(3);
     expectNoErrors(a);
@@ -120,7 +120,7 @@ describe('sync between two devices', () => {
     await server.close();
     await balanceOf(a.page, 'Ada Lovelace');
     await moveMoneyTo(a.page, 'Deposit', '5.00', '25.00');
-    await textContaining(badge(a.page), 'Not synced · 1 pending');
+    await textContaining(badge(a.page), 'Server unreachable · 1 pending');
     await goTo(a.page, 'Data');
     await textContaining(a.page.getByRole('region', { name: 'Sync with a server' }).getByRole('status').first(), 'cannot be reached');
     await shot(a.page, 'sync-server-gone');

@@ -34,20 +34,23 @@ export class SyncView {
   readonly tone = $derived.by((): SyncTone | null => {
     const status = this.#live.value;
     if (!status) return null;
-    if (!this.#online) return 'offline';
+    // A server that cannot be reached is waited for, as the browser's being offline is: no fault of anyone's here.
+    if (!this.#online || status.problem?.offline) return 'offline';
     if (status.problem) return 'problem';
     // Until a round first reaches the server's head, nothing is "synced" yet.
     return status.pending > 0 || !status.syncedAt ? 'pending' : 'ok';
   });
 
-  /** One short line: "Synced", "Syncing", "3 pending", "Offline · 3 pending", "Not synced · 3 pending", "Sync problem". */
+  /** One short line: "Synced", "Syncing", "3 pending", "Offline · 3 pending", "Server unreachable · 3 pending", "Not synced · 3 pending", "Sync problem". */
   readonly summary = $derived.by((): string => {
     const status = this.#live.value;
     if (!status) return '';
     const pending = status.pending > 0 ? `${formatCount(status.pending)} pending` : '';
     switch (this.tone) {
-      case 'offline':
-        return pending ? `Offline · ${pending}` : 'Offline';
+      case 'offline': {
+        const waiting = this.#online ? 'Server unreachable' : 'Offline';
+        return pending ? `${waiting} · ${pending}` : waiting;
+      }
       case 'problem':
         return pending ? `Not synced · ${pending}` : 'Sync problem';
       case 'pending':
