@@ -1,6 +1,7 @@
 import { commandsOf, type RecordedCommand } from '../domain/decide-command';
 import { DomainError, LedgerError, SyncError, ValidationError, type MoneyMention } from '../domain/errors';
-import type { EventText } from '../store/event-text';
+import { eventText, type EventText } from '../store/event-text';
+import { LogReader, type LoggedText } from '../store/log-reader';
 import type { RecordedEvent } from '../domain/events';
 import { PROJECTION_VERSION } from '../projections/projector';
 import { commitEndingAt } from '../projections/timeline';
@@ -88,7 +89,7 @@ export class Sync {
       if (synced.position === 0) {
         throw new SyncError(
           'SYNC_SERVER_NOT_EMPTY',
-          `The server already holds a ledger of ${serverHead} events, and this browser holds another of ${local.position}. Only an empty server can take this browser's ledger; nothing was changed on either.`,
+          `The server already holds a ledger of ${serverHead} events, and this browser holds another of ${local.position}. Only an empty server, or one this browser synced with before, can take this browser's ledger; nothing was changed on either.`,
         );
       }
       if (!(await cutsCleanly(this.ledger.db, synced.position))) {
@@ -115,26 +116,22 @@ export class Sync {
   }
 
   /**
-   * How many events, from the first, this browser and the server hold alike, and the last one's id. Logs that
-   * share a start hold the same event ids up to where they part and none alike after it (ids are made where
-   * an event is decided), so the end of the shared start is found by halving, a few events read on each side.
+   * How many events, from the first, this browser and the server hold alike, word for word, and the last one's
+   * id: the two logs are read side by side from the start until they part (a file edited by hand and imported
+   * keeps its event ids, so ids alone would not do). Rare (turning sync on), and linear in the shared part.
    */
   private async sharedStart(server: SyncServer, most: number): Promise<{ position: number; eventId?: string }> {
-    const alike = async (position: number): Promise<string | undefined> => {
-      const [theirs] = (await server.pull(position - 1, 1)).events;
-      const ours = await this.localEvent(position);
-      return theirs && theirs.metadata.eventId === ours?.metadata.eventId ? theirs.metadata.eventId : undefined;
-    };
-    let shared = { position: 0 } as { position: number; eventId?: string };
-    let [low, high] = [1, most];
-    while (low <= high) {
-      const middle = Math.floor((low + high) / 2);
-      const eventId = await alike(middle);
-      if (eventId) {
-        shared = { position: middle, eventId };
-        low = middle + 1;
-      } else {
-        high = middle - 1;
+    const ours = new LogReader(this.ledger.db, most);
+    let slice: LoggedText[] = [];
+    let shared: { position: number; eventId?: string } = { position: 0 };
+    while (shared.position < most) {
+      const { events } = await server.pull(shared.position, Math.min(this.pageSize, most - shared.position));
+      if (events.length === 0) break;
+      for (const theirs of events) {
+        if (slice.length === 0) slice = (await ours.next()) ?? [];
+        const mine = slice.shift();
+        if (mine?.position !== theirs.position || mine.text !== eventText(theirs.streamId, theirs)) return shared;
+        shared = { position: theirs.position, eventId: theirs.metadata.eventId };
       }
     }
     return shared;
@@ -152,7 +149,7 @@ export class Sync {
   async report(problem: { offline: boolean; message: string }, syncId: string): Promise<void> {
     await this.ledger.within(async (t) => {
       const head = await t.store.meta();
-      if (head.sync?.id !== syncId) return;
+      if (!head.sync || head.sync.id !== syncId) return;
       await t.db.meta.put({ ...head, sync: { ...head.sync, problem: { ...problem, at: this.ledger.clock().toISOString() } } });
     });
   }
@@ -173,8 +170,10 @@ export class Sync {
   async syncOnce(): Promise<SyncRound> {
     const head = await this.ledger.store.meta();
     if (!head.sync) throw new SyncError('SYNC_FAILED', 'Sync is off.');
-    const { id, syncedPosition, syncedEventId } = head.sync;
+    const { id, syncedPosition } = head.sync;
     const server = new SyncServer(head.sync.server, head.sync.token);
+    // Settings kept before the synced event's id was: the local event there is the one synced.
+    const syncedEventId = head.sync.syncedEventId ?? (syncedPosition > 0 ? (await this.localEvent(syncedPosition))?.metadata.eventId : undefined);
     await expectSameServerLog(server, syncedPosition, syncedEventId);
     const pending = commandsOf(await this.ledger.store.readAppended(syncedPosition + 1, head.position));
     const settled = new Set<string>();
@@ -292,7 +291,7 @@ export class Sync {
  * there. A server reset, or another one at the same address, is refused before anything is sent.
  */
 async function expectSameServerLog(server: SyncServer, syncedPosition: number, syncedEventId: string | undefined): Promise<void> {
-  if (syncedPosition === 0 || syncedEventId === undefined) return;
+  if (syncedPosition === 0) return;
   const [theirs] = (await server.pull(syncedPosition - 1, 1)).events;
   if (theirs?.metadata.eventId === syncedEventId) return;
   throw new SyncError(
@@ -309,7 +308,7 @@ interface Round {
 
 /** The head's sync, if it is still the one a round started from. */
 function sameRound(head: LogMeta, { id, syncedPosition }: Round): SyncMeta {
-  if (head.sync?.id !== id || head.sync.syncedPosition !== syncedPosition) throw moved();
+  if (!head.sync || head.sync.id !== id || head.sync.syncedPosition !== syncedPosition) throw moved();
   return head.sync;
 }
 

@@ -120,7 +120,7 @@ describe('sync between two devices', () => {
     await server.close();
     await balanceOf(a.page, 'Ada Lovelace');
     await moveMoneyTo(a.page, 'Deposit', '5.00', '25.00');
-    await textContaining(badge(a.page), 'Server unreachable · 1 pending');
+    await textContaining(badge(a.page), 'Waiting for the server · 1 pending');
     await goTo(a.page, 'Data');
     await textContaining(a.page.getByRole('region', { name: 'Sync with a server' }).getByRole('status').first(), 'cannot be reached');
     await shot(a.page, 'sync-server-gone');
@@ -149,7 +149,7 @@ describe('sync between two devices', () => {
     await panel.getByLabel('Server address').fill(address);
     await panel.getByLabel('Access token').fill(TOKEN);
     await panel.getByRole('button', { name: 'Turn on sync' }).click();
-    await textContaining(panel, 'This browser and the server share the start of their ledger; the 1 command made here since is sent to the server');
+    await textContaining(panel, 'This browser and the server share the start of their ledger; the 1 command after it will be sent to the server');
     await textContaining(badge(a.page), 'Synced');
     await shot(a.page, 'sync-rejoined');
     await goTo(b.page, 'Data');

@@ -13,13 +13,15 @@ async function positions(ledger: { db: { commits: { toArray(): Promise<{ positio
 }
 
 describe('cutting the log for a sync’s rebase', () => {
-  it('cuts a log of commands after any position, leaving exactly the events up to it', async () => {
+  it('cuts a log of commands after any of its records, leaving exactly the events up to the cut; never inside a record', async () => {
     const ledger = await ledgers.open();
     await ledger.execute(open('ada', 'Ada Lovelace', 'EUR', '100.00'));
     await ledger.execute(open('bob', 'Bob Bemer', 'EUR'));
     await ledger.execute(transfer('ada', 'bob', '30.00'));
     await ledger.execute(deposit('bob', '1.00'));
-    for (const position of [0, 2, 3, 5, 6]) expect(await cutsCleanly(ledger.db, position)).toBe(true);
+    for (const position of [0, 2, 3, 4, 5, 6]) expect(await cutsCleanly(ledger.db, position)).toBe(true);
+    // The opening and its first deposit are one record of the account.
+    expect(await cutsCleanly(ledger.db, 1)).toBe(false);
 
     await ledger.db.transaction('rw', ledger.db.writeTables, async () => truncateAfter(ledger.db, 3));
     expect(await positions(ledger)).toEqual([1, 2, 3]);

@@ -366,6 +366,38 @@ describe('sync between devices and the server', () => {
     expect((await server.api('GET', '/api/v1/events?after=0&limit=10')).body.data.head).toBe(2);
   });
 
+  it('refuses to rejoin with a ledger imported from an export edited by hand, whose event ids match but whose words do not', async () => {
+    const a = await device();
+    await turnOn(a);
+    await a.ledger.execute(open('ada', 'Ada Lovelace', 'EUR', '100.00'));
+    await a.ledger.execute(deposit('ada', '5.00', 'rent'));
+    await a.ledger.execute(deposit('ada', '6.00', 'gift'));
+    await a.sync.syncOnce();
+    const edited = (await exportLedger(a.ledger.db)).replace('"description":"rent"', '"description":"bonus"');
+    const b = await device();
+    await importLedger(b.ledger.db, edited);
+
+    await expect(b.sync.turnOn(server.base, TOKEN)).rejects.toMatchObject({ code: 'SYNC_SERVER_NOT_EMPTY', message: expect.stringContaining('share their first 2 events') });
+    expect(await b.sync.state()).toBeUndefined();
+  });
+
+  it('notices a reset server with sync settings kept before the synced event’s id was, from the event this browser holds there', async () => {
+    const a = await device();
+    await turnOn(a);
+    await a.ledger.execute(open('ada', 'Ada Lovelace', 'EUR', '100.00'));
+    await a.sync.syncOnce();
+    const other = await startServer();
+    try {
+      const head = await a.ledger.store.meta();
+      const { id: _, syncedEventId: __, ...older } = head.sync!;
+      await a.ledger.db.meta.put({ ...head, sync: { ...older, server: other.base } as typeof head.sync & object });
+      await expect(a.sync.syncOnce()).rejects.toMatchObject({ code: 'SYNC_SERVER_CHANGED' });
+      expect((await other.api('GET', '/api/v1/events?after=0&limit=10')).body.data.head).toBe(0);
+    } finally {
+      await other.close();
+    }
+  });
+
   it('stops a round whose sync was turned off and on again meanwhile, keeping nothing of the old server in the new one’s ledger', async () => {
     const a = await device();
     const c = await device();

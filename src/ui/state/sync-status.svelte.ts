@@ -41,14 +41,14 @@ export class SyncView {
     return status.pending > 0 || !status.syncedAt ? 'pending' : 'ok';
   });
 
-  /** One short line: "Synced", "Syncing", "3 pending", "Offline · 3 pending", "Server unreachable · 3 pending", "Not synced · 3 pending", "Sync problem". */
+  /** One short line: "Synced", "Syncing", "3 pending", "Offline · 3 pending", "Waiting for the server · 3 pending", "Not synced · 3 pending", "Sync problem". */
   readonly summary = $derived.by((): string => {
     const status = this.#live.value;
     if (!status) return '';
     const pending = status.pending > 0 ? `${formatCount(status.pending)} pending` : '';
     switch (this.tone) {
       case 'offline': {
-        const waiting = this.#online ? 'Server unreachable' : 'Offline';
+        const waiting = this.#online ? 'Waiting for the server' : 'Offline';
         return pending ? `${waiting} · ${pending}` : waiting;
       }
       case 'problem':
@@ -111,7 +111,7 @@ export class SyncSettings {
         uploaded > 0
           ? `Sync is on: this browser’s ${formatCount(uploaded)} events are now the server’s ledger.`
           : pending > 0
-            ? `Sync is on. This browser and the server share the start of their ledger; the ${formatCount(pending)} ${pending === 1 ? 'command' : 'commands'} made here since ${pending === 1 ? 'is' : 'are'} sent to the server, on top of its ledger.`
+            ? `Sync is on. This browser and the server share the start of their ledger; the ${formatCount(pending)} ${pending === 1 ? 'command' : 'commands'} after it will be sent to the server and decided again on top of its ledger.`
             : 'Sync is on.';
     });
   }
