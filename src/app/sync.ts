@@ -215,18 +215,30 @@ export class Sync {
       const head = await t.store.meta();
       const { problem: _, ...sync } = sameRound(head, round);
       if (head.position !== round.syncedPosition) return false;
-      const { projections: was } = head;
-      const current = was ? was.position === head.position && was.version === PROJECTION_VERSION : head.position === 0;
-      const appended = await appendRecorded(t.db, events);
-      // Read models that were behind stay behind, for the next open to rebuild (as after any append).
-      if (current) await t.projector.applyInline(events.map((event) => toRecorded(event.streamId, event)));
-      await this.ledger.snapshotCrossedIn(t, events);
-      const projections = current ? { position: appended.position, version: PROJECTION_VERSION, segmentsThrough: was?.segmentsThrough ?? 0 } : was;
+      const appended = await this.appendFolded(t, events);
       // Not yet "synced at": that is when a round reaches the server's head (markSynced).
       const synced = { syncedPosition: appended.position, syncedEventId: events.at(-1)!.metadata.eventId };
-      await t.db.meta.put({ ...appended, ...(projections && { projections }), sync: { ...sync, ...synced } });
+      await t.db.meta.put({ ...appended, sync: { ...sync, ...synced } });
       return true;
     });
+  }
+
+  /**
+   * Appends the server's events and folds them into the read models, when those are current (read models
+   * that were behind stay behind, for the next open to rebuild, as after any append), with the snapshots a
+   * command would have taken. Answers the log's new head.
+   */
+  private async appendFolded(t: BoundStores, events: EventText[]): Promise<LogMeta> {
+    const head = await t.store.meta();
+    const { projections: was } = head;
+    const current = was ? was.position === head.position && was.version === PROJECTION_VERSION : head.position === 0;
+    const appended = await appendRecorded(t.db, events);
+    if (current) await t.projector.applyInline(events.map((event) => toRecorded(event.streamId, event)));
+    await this.ledger.snapshotCrossedIn(t, events);
+    const projections = current ? { position: appended.position, version: PROJECTION_VERSION, segmentsThrough: was?.segmentsThrough ?? 0 } : was;
+    const next = { ...appended, ...(projections && { projections }) };
+    await t.db.meta.put(next);
+    return next;
   }
 
   /** A round that found nothing to rebase: the time it reached the server's head, and no problem. */
@@ -243,22 +255,23 @@ export class Sync {
   }
 
   /**
-   * The local log becomes the server's: the commands after the synced position are cut off, the server's events
-   * after it appended, the read models rebuilt, and commands run here since the push (not `settled`) decided
-   * again on top, in order; one that no longer holds (the account was closed on another device, say) is refused.
-   * The refusals, the server's among them, are kept for the person to see. Resolves to the rebase's own refusals.
+   * The local log becomes the server's: the commands after the synced position are cut off, the accounts they
+   * touched folded again from what is left, the server's events after it appended and folded, and commands run
+   * here since the push (not `settled`) decided again on top, in order; one that no longer holds (the account
+   * was closed on another device, say) is refused. The refusals, the server's among them, are kept for the
+   * person to see. Resolves to the rebase's own refusals.
    */
   private async rebase(round: Round, pulled: EventText[], settled: ReadonlySet<string>, refusedByServer: RefusedCommand[]): Promise<RefusedCommand[]> {
     const { syncedPosition } = round;
     return this.ledger.within(async (t) => {
       const head = await t.store.meta();
       sameRound(head, round);
-      const tail = commandsOf(await t.store.readAppended(syncedPosition + 1, head.position));
+      const current = head.projections?.position === head.position && head.projections.version === PROJECTION_VERSION;
+      const cut = await t.store.readAppended(syncedPosition + 1, head.position);
+      const tail = commandsOf(cut);
       await truncateAfter(t.db, syncedPosition);
-      await this.dropSegmentsAfter(t, syncedPosition);
-      await appendRecorded(t.db, pulled);
-      await t.projector.rebuildHere();
-      await this.ledger.snapshotCrossedIn(t, pulled);
+      if (current) await t.projector.foldAgainAfterCut(syncedPosition, cut.map((event) => event.streamId));
+      await this.appendFolded(t, pulled);
       const refused: RefusedCommand[] = [];
       for (const entry of tail.filter(({ command }) => !settled.has(command.commandId))) {
         try {
@@ -275,14 +288,6 @@ export class Sync {
       await t.db.meta.put({ ...now, sync: { ...sync, syncedPosition: syncedPosition + pulled.length, ...(syncedEventId && { syncedEventId }), syncedAt: this.now(), refused: kept } });
       return refused;
     });
-  }
-
-  /** Fold segments that reach past the cut describe events that are gone: the rebuild makes them again from the events. */
-  private async dropSegmentsAfter(t: BoundStores, position: number): Promise<void> {
-    const head = await t.store.meta();
-    if (!head.projections || head.projections.segmentsThrough <= position) return;
-    await t.db.folds.clear();
-    await t.db.meta.put({ ...head, projections: { ...head.projections, segmentsThrough: 0 } });
   }
 }
 

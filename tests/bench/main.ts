@@ -4,7 +4,9 @@ import { importLedger } from '../../src/app/import';
 import { SliceChecker } from '../../src/app/import-check';
 import { Ledger } from '../../src/app/ledger';
 import { LedgerQueries } from '../../src/app/queries';
+import { Sync } from '../../src/app/sync';
 import { TimeTravel } from '../../src/app/temporal';
+import { commitEndingAt } from '../../src/projections/timeline';
 import { LedgerDb } from '../../src/store/db';
 import { generateLog } from './generate';
 import { deleteDatabase, median, percentile, rawCeiling, rawDeposits, rawLedgerDeposits, timed, watchMainThread } from './measure';
@@ -245,6 +247,49 @@ const bench = {
       }
       for (let i = 0; i < 3; i++) await measure(times.rare, { type: 'AccountOpened' });
       return Object.fromEntries(Object.entries(times).map(([key, list]) => [key, median(list)])) as Record<keyof typeof times, number>;
+    });
+  },
+
+  /**
+   * A sync round with one command of this device pending, on this ledger: its push, the pull of the server's
+   * version of it, and the rebase that makes the local log the server's. The server is a stand-in on this
+   * page (fetch answered here: no network), which takes the command and answers with its event, new id and time.
+   */
+  async syncRound(name: string, samples: number) {
+    return withLedger(name, async (ledger) => {
+      const accounts = await openAccounts(ledger);
+      const head = await ledger.store.meta();
+      await ledger.db.meta.put({ ...head, sync: { id: 'bench', server: 'http://bench.invalid', token: 'bench-token', syncedPosition: head.position, refused: [] } });
+      const sync = new Sync(ledger);
+      const realFetch = globalThis.fetch;
+      let pending: { streamId: string; position: number } | null = null;
+      const answer = (data: unknown) => new Response(JSON.stringify({ success: true, data }), { headers: { 'content-type': 'application/json' } });
+      globalThis.fetch = async (input) => {
+        const url = new URL(String(input));
+        const after = Number(url.searchParams.get('after'));
+        if (!url.pathname.endsWith('/events')) return answer({});
+        const log = (await ledger.store.meta()).sync!.syncedPosition + (pending ? 1 : 0);
+        if (after >= log) return answer({ head: log, events: [] });
+        const [event] = (await commitEndingAt(ledger.db, after + 1)).slice(-1);
+        const { streamId, position, version, type, schemaVersion, data, metadata } = event!;
+        const theirs = after + 1 === pending?.position ? { ...metadata, eventId: crypto.randomUUID(), at: new Date().toISOString() } : metadata;
+        return answer({ head: log, events: [{ position, streamId, version, type, schemaVersion, data, metadata: theirs }] });
+      };
+      try {
+        const times: number[] = [];
+        for (let i = 0; i < samples; i++) {
+          const accountId = accounts[randomInt(accounts.length)]!;
+          const { events } = await ledger.execute({ type: 'Deposit', commandId: `bench-sync-${Date.now()}-${i}`, data: { accountId, amount: '1.00' } });
+          pending = events[0]!;
+          const { ms, value } = await timed(() => sync.syncOnce());
+          if (value.pushed !== 1 || value.pulled !== 1) throw new Error(`syncRound: pushed ${value.pushed}, pulled ${value.pulled}`);
+          pending = null;
+          times.push(ms);
+        }
+        return { median: median(times) };
+      } finally {
+        globalThis.fetch = realFetch;
+      }
     });
   },
 

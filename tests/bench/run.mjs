@@ -36,7 +36,7 @@ const { values } = parseArgs({
     debug: { type: 'boolean', default: false },
     // Phases to measure besides the ceiling and the import every run needs, e.g. `--only export,rebuild`
     // (default: all); `--only import` measures those two alone.
-    only: { type: 'string', default: 'check,export,rebuild,deposit,travel,long,page,eventlog,server' },
+    only: { type: 'string', default: 'check,export,rebuild,deposit,travel,long,page,eventlog,sync,server' },
     // Events a record in the raw ceiling: each is measured twice before the runs, and the fastest is the ceiling
     // in every run ("records grouped as fast as IndexedDB allows"; which grouping that is depends on the browser).
     groupings: { type: 'string', default: '1000,2000,4000' },
@@ -146,6 +146,7 @@ const longRuns = { with: [], without: [] };
 const coldRuns = [];
 const pageRuns = [];
 const eventLogRuns = [];
+const syncRuns = [];
 
 /**
  * The production app opened on this run's million-event ledger: the time from navigation to the first row of
@@ -245,6 +246,11 @@ for (let i = 0; i < runs; i++) {
     const e = eventLogRuns.at(-1);
     log(`run ${i + 1}/${runs}: event log, newest page ${e.newest.toFixed(1)} ms, a jump ${e.jump.toFixed(1)} ms, the page older ${e.older.toFixed(1)} ms, by account ${e.account.toFixed(1)} ms, by type ${e.type.toFixed(1)} ms, by time ${e.time.toFixed(1)} ms, a type only the oldest events have ${e.rare.toFixed(0)} ms`);
   }
+  // After the event log: it appends a deposit of its own per sample.
+  if (phases.has('sync')) {
+    syncRuns.push(await call('syncRound', MAIN, 5));
+    log(`run ${i + 1}/${runs}: a sync round with one pending command ${syncRuns.at(-1).median.toFixed(1)} ms`);
+  }
   // Closing the browser deletes its profile folder, and every database in it.
   await chrome.close();
 }
@@ -260,6 +266,7 @@ const cold = acrossRuns(coldRuns, ['median']);
 const productionPageShown = acrossRuns(pageRuns, ['first', 'again']);
 const atPosition = acrossRuns(atPositionRuns, ['median']);
 const eventLog = acrossRuns(eventLogRuns, ['newest', 'jump', 'older', 'account', 'type', 'time', 'rare']);
+const syncRound = acrossRuns(syncRuns, ['median']);
 const withSnapshots = acrossRuns(longRuns.with, ['travelMedian', 'loadMedian']);
 const withoutSnapshots = acrossRuns(longRuns.without, ['travelMedian', 'loadMedian']);
 await new Promise((r) => server.httpServer.close(r));
@@ -302,6 +309,7 @@ const rows = [
   ['event log: there, filtered by type', eventLog.type, 'ms', '', '≤ 100 ms'],
   ['event log: filtered to a time range', eventLog.time, 'ms', '', '≤ 100 ms'],
   ['event log: a type only the oldest events have (reads the whole log)', eventLog.rare, 'ms', '', 'for comparison'],
+  ['a sync round with one pending command (push, pull, rebase; the server a stand-in on the page)', syncRound.median, 'ms', '', ''],
 ];
 // The server last, alone on the machine: embedded PostgreSQL and one server process (see server.mjs).
 const serverBench = phases.has('server') ? await benchServer({ runs }) : null;
@@ -313,5 +321,5 @@ console.log('| what | median | | vs ceiling | target |');
 console.log('| --- | ---: | --- | --- | --- |');
 for (const [what, value, unit, ratio, target] of rows) console.log(`| ${what} | ${value.toFixed(value < 20 ? 2 : 0)} | ${unit} | ${ratio} | ${target} |`);
 mkdirSync(dirname(values.out), { recursive: true });
-writeFileSync(values.out, JSON.stringify({ date: new Date().toISOString(), machine, events, accounts, longEvents, runs, calibration, grouping, raw, rawCpu, imports, checks, exports, rebuilds, deposit, sameAccountDeposit, rawDeposit, rawLedgerDeposit, cold, productionPageShown, atPosition, withSnapshots, withoutSnapshots, eventLog, server: serverBench }, null, 2));
+writeFileSync(values.out, JSON.stringify({ date: new Date().toISOString(), machine, events, accounts, longEvents, runs, calibration, grouping, raw, rawCpu, imports, checks, exports, rebuilds, deposit, sameAccountDeposit, rawDeposit, rawLedgerDeposit, cold, productionPageShown, atPosition, withSnapshots, withoutSnapshots, eventLog, syncRound, server: serverBench }, null, 2));
 console.log(`\nresults written to ${values.out}`);

@@ -17,7 +17,7 @@ import { TOKEN, startServer, type TestServer } from '../server/support';
 let server: TestServer;
 const devices: Ledger[] = [];
 
-async function device(options: { snapshotEvery?: number; pageSize?: number } = {}): Promise<{ ledger: Ledger; sync: Sync }> {
+async function device(options: { snapshotEvery?: number; timelineEvery?: number; pageSize?: number } = {}): Promise<{ ledger: Ledger; sync: Sync }> {
   const { pageSize, ...ledgerOptions } = options;
   const ledger = await openLedger(ledgerOptions);
   devices.push(ledger);
@@ -431,6 +431,35 @@ describe('sync between devices and the server', () => {
     } finally {
       await other.close();
     }
+  });
+
+  it('takes the read models back to the cut and forward again on a rebase: history pages, ledger checkpoints and fold segments past it included', async () => {
+    const a = await device();
+    await turnOn(a);
+    await a.ledger.execute(open('ada', 'Ada Lovelace', 'EUR', '100.00'));
+    await a.ledger.execute(open('bob', 'Bob Bemer', 'EUR', '1.00'));
+    for (let i = 0; i < 101; i++) await a.ledger.execute(deposit('ada', '0.01'));
+    await a.sync.syncOnce();
+    const b = await device({ timelineEvery: 4, snapshotEvery: 10 });
+    await turnOn(b);
+    await a.ledger.execute(transfer('ada', 'bob', '2.00'));
+    await a.sync.syncOnce();
+
+    // Offline, B moves money too, and its read models are rebuilt (fold segments now reach past the synced position).
+    await b.ledger.execute(transfer('bob', 'ada', '0.50'));
+    await b.ledger.execute(withdraw('ada', '3.00'));
+    await b.ledger.projector.rebuild();
+    expect((await b.ledger.store.meta()).projections!.segmentsThrough).toBe(108);
+
+    expect(await b.sync.syncOnce()).toMatchObject({ pushed: 2, pulled: 5, refused: [] });
+    await a.sync.syncOnce();
+    await expectSameLedgers(a.ledger, b.ledger);
+    expect(await balances(b.ledger)).toEqual({ ada: '96.51', bob: '2.50' });
+    // No fold segment holds an event past the cut; the checkpoints past it were taken again on the server's log.
+    const { projections } = await b.ledger.store.meta();
+    expect(projections!.position).toBe(110);
+    expect(projections!.segmentsThrough).toBeLessThanOrEqual(105);
+    expect((await b.ledger.db.ledgerCheckpoints.toArray()).map((c) => c.position).filter((p) => p > 105)).not.toEqual([]);
   });
 
   it('keeps a command pending when the server answers with anything but a rule’s refusal', async () => {
