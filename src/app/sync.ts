@@ -231,7 +231,7 @@ export class Sync {
   private async appendFolded(t: BoundStores, events: EventText[]): Promise<LogMeta> {
     const head = await t.store.meta();
     const { projections: was } = head;
-    const current = was ? was.position === head.position && was.version === PROJECTION_VERSION : head.position === 0;
+    const current = await t.projector.isCurrent();
     const appended = await appendRecorded(t.db, events);
     if (current) await t.projector.applyInline(events.map((event) => toRecorded(event.streamId, event)));
     await this.ledger.snapshotCrossedIn(t, events);
@@ -266,11 +266,13 @@ export class Sync {
     return this.ledger.within(async (t) => {
       const head = await t.store.meta();
       sameRound(head, round);
-      const current = head.projections?.position === head.position && head.projections.version === PROJECTION_VERSION;
+      const current = await t.projector.isCurrent();
       const cut = await t.store.readAppended(syncedPosition + 1, head.position);
       const tail = commandsOf(cut);
       await truncateAfter(t.db, syncedPosition);
       if (current) await t.projector.foldAgainAfterCut(syncedPosition, cut.map((event) => event.streamId));
+      // Read models that were behind may hold what was just cut off: marked as of no version, the next open rebuilds them.
+      else await t.db.meta.put({ ...(await t.store.meta()), projections: { position: 0, version: 0, segmentsThrough: 0 } });
       await this.appendFolded(t, pulled);
       const refused: RefusedCommand[] = [];
       for (const entry of tail.filter(({ command }) => !settled.has(command.commandId))) {

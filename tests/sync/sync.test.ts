@@ -462,6 +462,23 @@ describe('sync between devices and the server', () => {
     expect((await b.ledger.db.ledgerCheckpoints.toArray()).map((c) => c.position).filter((p) => p > 105)).not.toEqual([]);
   });
 
+  it('leaves read models that were behind the log marked for a rebuild after a rebase, never folding on top of what was cut off', async () => {
+    const a = await device();
+    await turnOn(a);
+    await a.ledger.execute(open('ada', 'Ada Lovelace', 'EUR', '100.00'));
+    await a.sync.syncOnce();
+    await a.ledger.execute(withdraw('ada', '30.00'));
+    // The read models fell behind (as after an append they could not follow): the next open would rebuild them.
+    const head = await a.ledger.store.meta();
+    await a.ledger.db.meta.put({ ...head, projections: { ...head.projections!, position: head.position - 1 } });
+
+    expect(await a.sync.syncOnce()).toMatchObject({ pushed: 1, pulled: 1 });
+    expect(await a.ledger.projector.isCurrent()).toBe(false);
+    await a.ledger.projector.rebuild();
+    expect(await verifyProjections(a.ledger.db)).toEqual([]);
+    expect(await balances(a.ledger)).toEqual({ ada: '70.00' });
+  });
+
   it('keeps a command pending when the server answers with anything but a rule’s refusal', async () => {
     const a = await device();
     await turnOn(a);
