@@ -233,12 +233,27 @@ export class Sync {
     const { projections: was } = head;
     const current = await t.projector.isCurrent();
     const appended = await appendRecorded(t.db, events);
-    if (current) await t.projector.applyInline(events.map((event) => toRecorded(event.streamId, event)));
+    // Folded up to each multiple of timelineEvery in turn, so that a ledger checkpoint is taken at each, as a full build takes them.
+    const every = t.db.timelineEvery;
+    for (let from = 0; current && from < events.length; ) {
+      const boundary = Math.ceil(events[from]!.position / every) * every;
+      const to = from + Math.max(1, Math.min(events.length - from, boundary - events[from]!.position + 1));
+      await t.projector.applyInline(events.slice(from, to).map((event) => toRecorded(event.streamId, event)));
+      from = to;
+    }
     await this.ledger.snapshotCrossedIn(t, events);
     const projections = current ? { position: appended.position, version: PROJECTION_VERSION, segmentsThrough: was?.segmentsThrough ?? 0 } : was;
     const next = { ...appended, ...(projections && { projections }) };
     await t.db.meta.put(next);
     return next;
+  }
+
+  /** Fold segments that reach past the cut describe events that are gone: the rebuild makes them again from the events. */
+  private async dropSegmentsAfter(t: BoundStores, position: number): Promise<void> {
+    const head = await t.store.meta();
+    if (!head.projections || head.projections.segmentsThrough <= position) return;
+    await t.db.folds.clear();
+    await t.db.meta.put({ ...head, projections: { ...head.projections, segmentsThrough: 0 } });
   }
 
   /** A round that found nothing to rebase: the time it reached the server's head, and no problem. */
@@ -266,14 +281,21 @@ export class Sync {
     return this.ledger.within(async (t) => {
       const head = await t.store.meta();
       sameRound(head, round);
-      const current = await t.projector.isCurrent();
+      // Usually only the accounts the cut touches are folded again. Read models that were behind, or fold
+      // segments that reach past the cut (a rebuild ran while commands were pending), are rebuilt instead.
+      const partial = (await t.projector.isCurrent()) && (head.projections?.segmentsThrough ?? 0) <= syncedPosition;
       const cut = await t.store.readAppended(syncedPosition + 1, head.position);
       const tail = commandsOf(cut);
       await truncateAfter(t.db, syncedPosition);
-      if (current) await t.projector.foldAgainAfterCut(syncedPosition, cut.map((event) => event.streamId));
-      // Read models that were behind may hold what was just cut off: marked as of no version, the next open rebuilds them.
-      else await t.db.meta.put({ ...(await t.store.meta()), projections: { position: 0, version: 0, segmentsThrough: 0 } });
-      await this.appendFolded(t, pulled);
+      if (partial) {
+        await t.projector.foldAgainAfterCut(syncedPosition, cut.map((event) => event.streamId));
+        await this.appendFolded(t, pulled);
+      } else {
+        await this.dropSegmentsAfter(t, syncedPosition);
+        await appendRecorded(t.db, pulled);
+        await t.projector.rebuildHere();
+        await this.ledger.snapshotCrossedIn(t, pulled);
+      }
       const refused: RefusedCommand[] = [];
       for (const entry of tail.filter(({ command }) => !settled.has(command.commandId))) {
         try {

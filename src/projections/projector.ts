@@ -56,8 +56,9 @@ export class Projector {
   /**
    * Takes the read models back to the log's position `position`, after a sync cut the events past it off:
    * each account whose stream had such events is folded again from its own events (an account's row and
-   * history pages depend on its stream alone), and the ledger checkpoints and fold segments past the cut are
-   * dropped. Runs in the caller's transaction, with read models that were current before the cut.
+   * history pages depend on its stream alone), and the ledger checkpoints past the cut are dropped. Runs in
+   * the caller's transaction, with read models that were current before the cut and fold segments that end
+   * at or before it (the caller rebuilds otherwise).
    */
   async foldAgainAfterCut(position: number, streamIds: Iterable<string>): Promise<void> {
     for (const streamId of new Set(streamIds)) {
@@ -67,10 +68,9 @@ export class Projector {
       await this.db.history.where('[accountId+page]').between([streamId, Dexie.minKey], [streamId, Dexie.maxKey]).delete();
       await Promise.all([row ? this.db.accounts.put(row) : this.db.accounts.delete(streamId), builder.pages.length && this.db.history.bulkPut(builder.pages)]);
     }
-    const meta = await this.store.meta();
-    const segmentsThrough = await dropSegmentsAfter(this.db, Math.min(meta.projections?.segmentsThrough ?? 0, position), position);
     await this.db.ledgerCheckpoints.where('position').above(position).delete();
-    await this.db.meta.put({ ...meta, projections: { position, version: PROJECTION_VERSION, segmentsThrough } });
+    const meta = await this.store.meta();
+    await this.db.meta.put({ ...meta, projections: { position, version: PROJECTION_VERSION, segmentsThrough: meta.projections?.segmentsThrough ?? 0 } });
   }
 
   /** Records in the log's head that the read models reach `position`, and the fold segments `segmentsThrough`. */
@@ -166,18 +166,6 @@ export class Projector {
     if (!projections) return position === 0;
     return projections.version === PROJECTION_VERSION && projections.position === position && projections.segmentsThrough <= position;
   }
-}
-
-/**
- * Deletes the fold segments that hold any position past `position` (a segment is all or nothing), and answers
- * the last position the segments still hold.
- */
-async function dropSegmentsAfter(db: LedgerDb, through: number, position: number): Promise<number> {
-  const reaching = await db.folds.where('start').belowOrEqual(position).last();
-  const end = reaching ? reaching.start + reaching.versions.length - 1 : 0;
-  const from = reaching && end > position ? reaching.start : position + 1;
-  await db.folds.where('start').aboveOrEqual(from).delete();
-  return Math.min(through, from - 1);
 }
 
 /** Where a full build ended: the log's position, and the last position the fold segments hold. */
