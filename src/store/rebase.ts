@@ -1,3 +1,4 @@
+import { SyncError } from '../domain/errors';
 import type { RecordedEvent } from '../domain/events';
 import type { LedgerDb } from './db';
 import { APPEND_RECORD_LIMIT, EventStore, indexCommands, toCommitRecord } from './event-store';
@@ -35,7 +36,9 @@ export async function cutsCleanly(db: LedgerDb, position: number): Promise<boole
 export async function truncateAfter(db: LedgerDb, position: number): Promise<LogMeta> {
   const meta = await new EventStore(db).meta();
   if (meta.position <= position) return meta;
-  if (!(await cutsCleanly(db, position))) throw new Error(`The log cannot be cut after position ${position}: an imported part reaches past it`);
+  if (!(await cutsCleanly(db, position))) {
+    throw new SyncError('SYNC_FAILED', `This ledger cannot be cut back to event ${position}: what follows it came from an imported file. Nothing was changed.`);
+  }
   await Promise.all([
     db.commits.where('position').above(position).delete(),
     db.snapshots.filter((snapshot) => snapshot.position > position).delete(),
@@ -62,7 +65,9 @@ export async function appendRecorded(db: LedgerDb, events: readonly EventText[])
     // Stored as given, older schema versions included: a record keeps the text an export writes.
     const commit = events.slice(i, end) as unknown as RecordedEvent[];
     for (const event of commit) {
-      if (event.position !== ++position) throw new Error(`The server's event at position ${event.position} does not continue this log at ${position}`);
+      if (event.position !== ++position) {
+        throw new SyncError('SYNC_FAILED', `The server sent event ${event.position} where this ledger goes on with event ${position}; nothing was written.`);
+      }
     }
     for (const streamId of new Set(commit.map((e) => e.streamId))) {
       const own = commit.filter((e) => e.streamId === streamId);

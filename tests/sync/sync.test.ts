@@ -485,6 +485,28 @@ describe('sync between devices and the server', () => {
     expect(await balances(a.ledger)).toEqual({ ada: '70.00' });
   });
 
+  it('refuses a page from the server whose positions do not go on from this ledger’s, writing nothing', async () => {
+    const a = await device();
+    await turnOn(a);
+    await a.ledger.execute(open('ada', 'Ada Lovelace', 'EUR', '100.00'));
+    await a.sync.syncOnce();
+    const b = await device();
+    const before = await exportLedger(b.ledger.db, new Date(0));
+    await b.sync.turnOn(server.base, TOKEN);
+    const realFetch = globalThis.fetch;
+    vi.spyOn(globalThis, 'fetch').mockImplementation(async (input, init) => {
+      const answer = await realFetch(input, init);
+      if (!String(input).endsWith('limit=10000')) return answer;
+      const { data } = (await answer.json()) as { data: { head: number; events: { position: number }[] } };
+      // A server that skips a position: its second event claims the third place.
+      data.events[1]!.position += 1;
+      return new Response(JSON.stringify({ success: true, data }), { status: 200 });
+    });
+    await expect(b.sync.syncOnce()).rejects.toMatchObject({ code: 'SYNC_FAILED', message: expect.stringContaining('The server sent event 3 where this ledger goes on with event 2') });
+    expect(await exportLedger(b.ledger.db, new Date(0))).toBe(before);
+    expect((await b.sync.state())!.syncedPosition).toBe(0);
+  });
+
   it('keeps a command pending when the server answers with anything but a rule’s refusal', async () => {
     const a = await device();
     await turnOn(a);
