@@ -175,7 +175,7 @@ export class LedgerCheck {
     if (time < this.lastTime) refuse(index, 'metadata.at', `time ${at} is earlier than the event before it (${this.lastAt}).`);
     // Checked before it becomes the time later events are compared with: one bad date is refused on its own line.
     if (time > this.latest) {
-      refuse(index, 'metadata.at', `time ${at} lies in the future (this device's clock says ${new Date(this.latest - FUTURE_TOLERANCE_MS).toISOString()}); the file cannot come from a ledger that wrote it then.`);
+      refuse(index, 'metadata.at', `time ${at} lies in the future (this device's clock says ${new Date(this.latest - FUTURE_TOLERANCE_MS).toISOString()}); no ledger could have written it yet. If this device's clock is behind, or the file's device ran ahead, set the clock right and try again.`);
     }
     this.lastAt = at;
     this.lastTime = time;

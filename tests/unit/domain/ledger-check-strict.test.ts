@@ -64,7 +64,7 @@ describe('LedgerCheck: times', () => {
     expect(refusal).toBeInstanceOf(ImportError);
     expect((refusal as ImportError).path).toBe('events[1].metadata.at');
     expect((refusal as ImportError).message).toBe(
-      "Event 2: time 2031-05-05T00:00:00.000Z lies in the future (this device's clock says 2026-01-01T12:00:00.000Z); the file cannot come from a ledger that wrote it then.",
+      "Event 2: time 2031-05-05T00:00:00.000Z lies in the future (this device's clock says 2026-01-01T12:00:00.000Z); no ledger could have written it yet. If this device's clock is behind, or the file's device ran ahead, set the clock right and try again.",
     );
   });
 });
