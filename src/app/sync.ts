@@ -1,16 +1,15 @@
 import { commandsOf, type RecordedCommand } from '../domain/decide-command';
-import { DomainError, LedgerError, SyncError, ValidationError, type MoneyMention } from '../domain/errors';
+import { LedgerError, SyncError } from '../domain/errors';
+import type { RecordedEvent } from '../domain/events';
+import { commitEndingAt } from '../projections/timeline';
 import { eventText, type EventText } from '../store/event-text';
 import { LogReader, type LoggedText } from '../store/log-reader';
-import type { RecordedEvent } from '../domain/events';
-import { PROJECTION_VERSION } from '../projections/projector';
-import { commitEndingAt } from '../projections/timeline';
-import { toRecorded } from '../store/event-store';
-import { appendRecorded, cutsCleanly, truncateAfter } from '../store/rebase';
-import type { LogMeta, RefusedCommand, SyncMeta } from '../store/records';
+import { cutsCleanly } from '../store/rebase';
+import type { RefusedCommand, SyncMeta } from '../store/records';
 import { exportLedgerParts } from './export';
-import type { BoundStores, Ledger } from './ledger';
+import type { Ledger } from './ledger';
 import { PULL_PAGE, SyncServer } from './sync-server';
+import { RoundWrites, refusal } from './sync-writes';
 
 /** Sync as a screen shows it: where it stands, and how many commands of this device wait for the server. */
 export type SyncStatus = Omit<SyncMeta, 'token'> & { pending: number };
@@ -25,11 +24,6 @@ export interface SyncRound {
   refused: RefusedCommand[];
 }
 
-function refusal({ command, at }: RecordedCommand, error: { code: string; message: string; amounts?: readonly MoneyMention[] }): RefusedCommand {
-  const { code, message, amounts } = error;
-  return { commandId: command.commandId, command: { type: command.type, data: { ...command.data } }, at, code, message, ...(amounts?.length && { amounts: [...amounts] }) };
-}
-
 /**
  * Sync with a server, server-authoritative: the server's log is the log. A round pushes this device's pending
  * commands in order (the events after `syncedPosition`, read back as commands), pulls the server's log after
@@ -38,11 +32,15 @@ function refusal({ command, at }: RecordedCommand, error: { code: string; messag
  * see; nothing is dropped silently or applied by half. One tab syncs at a time (see SyncLoop).
  */
 export class Sync {
+  private readonly writes: RoundWrites;
+
   constructor(
     private readonly ledger: Ledger,
     /** Events asked for per pull (the server's most by default). */
     private readonly pageSize = PULL_PAGE,
-  ) {}
+  ) {
+    this.writes = new RoundWrites(ledger);
+  }
 
   async state(): Promise<SyncMeta | undefined> {
     return (await this.ledger.store.meta()).sync;
@@ -53,15 +51,18 @@ export class Sync {
     const head = await this.ledger.store.meta();
     if (!head.sync) return null;
     const { token: _, ...shown } = head.sync;
-    const pending = commandsOf(await this.ledger.store.readAppended(head.sync.syncedPosition + 1, head.position)).length;
-    return { ...shown, pending };
+    return { ...shown, pending: (await this.commandsAfter(head.sync.syncedPosition, head.position)).length };
   }
 
   /** Commands of this device the server has not confirmed yet. */
   async pending(): Promise<RecordedCommand[]> {
     const head = await this.ledger.store.meta();
-    if (!head.sync) return [];
-    return commandsOf(await this.ledger.store.readAppended(head.sync.syncedPosition + 1, head.position));
+    return head.sync ? this.commandsAfter(head.sync.syncedPosition, head.position) : [];
+  }
+
+  /** The commands whose events follow `position` in the log, up to `end`: a synced log's pending tail. */
+  private async commandsAfter(position: number, end: number): Promise<RecordedCommand[]> {
+    return commandsOf(await this.ledger.store.readAppended(position + 1, end));
   }
 
   /**
@@ -106,8 +107,7 @@ export class Sync {
       if (head.position !== local.position) throw new SyncError('SYNC_MOVED', 'The ledger changed while sync was being turned on (in another tab, say); turn it on again.');
       await t.db.meta.put({ ...head, sync });
     });
-    const pending = commandsOf(await this.ledger.store.readAppended(synced.position + 1, local.position)).length;
-    return { uploaded, pending };
+    return { uploaded, pending: (await this.commandsAfter(synced.position, local.position)).length };
   }
 
   /** The event of this browser's log at `position` (where an import wrote it too). */
@@ -175,7 +175,7 @@ export class Sync {
     // Settings kept before the synced event's id was: the local event there is the one synced.
     const syncedEventId = head.sync.syncedEventId ?? (syncedPosition > 0 ? (await this.localEvent(syncedPosition))?.metadata.eventId : undefined);
     await expectSameServerLog(server, syncedPosition, syncedEventId);
-    const pending = commandsOf(await this.ledger.store.readAppended(syncedPosition + 1, head.position));
+    const pending = await this.commandsAfter(syncedPosition, head.position);
     const settled = new Set<string>();
     const refused: RefusedCommand[] = [];
     for (const entry of pending) {
@@ -196,123 +196,17 @@ export class Sync {
       const events = last ? page.events : wholeCommits(page.events);
       if (events.length === 0 && page.events.length > 0) direct = false;
       const taken = events.length > 0 ? events : page.events;
-      if (direct && taken.length > 0) direct = await this.appendPulled({ id, syncedPosition: after }, taken);
+      if (direct && taken.length > 0) direct = await this.writes.appendPulled({ id, syncedPosition: after }, taken);
       if (!direct) held.push(...taken);
       after += taken.length;
       if (page.events.length === 0 || after >= page.head) break;
     }
     const base = after - held.length;
-    const redecided = direct ? (await this.markSynced({ id, syncedPosition: base }), []) : await this.rebase({ id, syncedPosition: base }, held, settled, refused);
+    const round = { id, syncedPosition: base };
+    const redecided = direct ? (await this.writes.markSynced(round), []) : await this.writes.rebase(round, held, settled, refused);
     return { pushed: pending.length - refused.length, pulled: after - syncedPosition, refused: [...refused, ...redecided] };
   }
 
-  /**
-   * Appends a page of the server's log and folds it into the read models, when this device has no command
-   * after the synced position; false (nothing written) when one has come meanwhile.
-   */
-  private async appendPulled(round: Round, events: EventText[]): Promise<boolean> {
-    return this.ledger.within(async (t) => {
-      const head = await t.store.meta();
-      const { problem: _, ...sync } = sameRound(head, round);
-      if (head.position !== round.syncedPosition) return false;
-      const appended = await this.appendFolded(t, events);
-      // Not yet "synced at": that is when a round reaches the server's head (markSynced).
-      const synced = { syncedPosition: appended.position, syncedEventId: events.at(-1)!.metadata.eventId };
-      await t.db.meta.put({ ...appended, sync: { ...sync, ...synced } });
-      return true;
-    });
-  }
-
-  /**
-   * Appends the server's events and folds them into the read models, when those are current (read models
-   * that were behind stay behind, for the next open to rebuild, as after any append), with the snapshots a
-   * command would have taken. Answers the log's new head.
-   */
-  private async appendFolded(t: BoundStores, events: EventText[]): Promise<LogMeta> {
-    const head = await t.store.meta();
-    const { projections: was } = head;
-    const current = await t.projector.isCurrent();
-    const appended = await appendRecorded(t.db, events);
-    // Folded up to each multiple of timelineEvery in turn, so that a ledger checkpoint is taken at each, as a full build takes them.
-    const every = t.db.timelineEvery;
-    for (let from = 0; current && from < events.length; ) {
-      const boundary = Math.ceil(events[from]!.position / every) * every;
-      const to = from + Math.max(1, Math.min(events.length - from, boundary - events[from]!.position + 1));
-      await t.projector.applyInline(events.slice(from, to).map((event) => toRecorded(event.streamId, event)));
-      from = to;
-    }
-    await this.ledger.snapshotCrossedIn(t, events);
-    const projections = current ? { position: appended.position, version: PROJECTION_VERSION, segmentsThrough: was?.segmentsThrough ?? 0 } : was;
-    const next = { ...appended, ...(projections && { projections }) };
-    await t.db.meta.put(next);
-    return next;
-  }
-
-  /** Fold segments that reach past the cut describe events that are gone: the rebuild makes them again from the events. */
-  private async dropSegmentsAfter(t: BoundStores, position: number): Promise<void> {
-    const head = await t.store.meta();
-    if (!head.projections || head.projections.segmentsThrough <= position) return;
-    await t.db.folds.clear();
-    await t.db.meta.put({ ...head, projections: { ...head.projections, segmentsThrough: 0 } });
-  }
-
-  /** A round that found nothing to rebase: the time it reached the server's head, and no problem. */
-  private async markSynced(round: Round): Promise<void> {
-    await this.ledger.within(async (t) => {
-      const head = await t.store.meta();
-      const { problem: _, ...sync } = sameRound(head, round);
-      await t.db.meta.put({ ...head, sync: { ...sync, syncedAt: this.now() } });
-    });
-  }
-
-  private now(): string {
-    return this.ledger.clock().toISOString();
-  }
-
-  /**
-   * The local log becomes the server's: the commands after the synced position are cut off, the accounts they
-   * touched folded again from what is left, the server's events after it appended and folded, and commands run
-   * here since the push (not `settled`) decided again on top, in order; one that no longer holds (the account
-   * was closed on another device, say) is refused. The refusals, the server's among them, are kept for the
-   * person to see. Resolves to the rebase's own refusals.
-   */
-  private async rebase(round: Round, pulled: EventText[], settled: ReadonlySet<string>, refusedByServer: RefusedCommand[]): Promise<RefusedCommand[]> {
-    const { syncedPosition } = round;
-    return this.ledger.within(async (t) => {
-      const head = await t.store.meta();
-      sameRound(head, round);
-      // Usually only the accounts the cut touches are folded again. Read models that were behind, or fold
-      // segments that reach past the cut (a rebuild ran while commands were pending), are rebuilt instead.
-      const partial = (await t.projector.isCurrent()) && (head.projections?.segmentsThrough ?? 0) <= syncedPosition;
-      const cut = await t.store.readAppended(syncedPosition + 1, head.position);
-      const tail = commandsOf(cut);
-      await truncateAfter(t.db, syncedPosition);
-      if (partial) {
-        await t.projector.foldAgainAfterCut(syncedPosition, cut.map((event) => event.streamId));
-        await this.appendFolded(t, pulled);
-      } else {
-        await this.dropSegmentsAfter(t, syncedPosition);
-        await appendRecorded(t.db, pulled);
-        await t.projector.rebuildHere();
-        await this.ledger.snapshotCrossedIn(t, pulled);
-      }
-      const refused: RefusedCommand[] = [];
-      for (const entry of tail.filter(({ command }) => !settled.has(command.commandId))) {
-        try {
-          await this.ledger.executeIn(t, entry.command);
-        } catch (error) {
-          if (!(error instanceof DomainError || error instanceof ValidationError)) throw error;
-          refused.push(refusal(entry, error));
-        }
-      }
-      const now = await t.store.meta();
-      const { problem: _, ...sync } = now.sync!;
-      const kept = [...sync.refused, ...refusedByServer, ...refused];
-      const syncedEventId = pulled.at(-1)?.metadata.eventId ?? sync.syncedEventId;
-      await t.db.meta.put({ ...now, sync: { ...sync, syncedPosition: syncedPosition + pulled.length, ...(syncedEventId && { syncedEventId }), syncedAt: this.now(), refused: kept } });
-      return refused;
-    });
-  }
 }
 
 /**
@@ -329,18 +223,6 @@ async function expectSameServerLog(server: SyncServer, syncedPosition: number, s
   );
 }
 
-/** Where a round started: a write finds the head's sync the same, or the round stops (see moved). */
-interface Round {
-  id: string;
-  syncedPosition: number;
-}
-
-/** The head's sync, if it is still the one a round started from. */
-function sameRound(head: LogMeta, { id, syncedPosition }: Round): SyncMeta {
-  if (!head.sync || head.sync.id !== id || head.sync.syncedPosition !== syncedPosition) throw moved();
-  return head.sync;
-}
-
 /** The events of a page without its last commit, which may go on in the next page. */
 function wholeCommits(events: EventText[]): EventText[] {
   const lastCommand = events.at(-1)?.metadata.commandId;
@@ -348,8 +230,6 @@ function wholeCommits(events: EventText[]): EventText[] {
   while (end > 0 && events[end - 1]!.metadata.commandId === lastCommand) end--;
   return events.slice(0, end);
 }
-
-const moved = () => new SyncError('SYNC_MOVED', 'Sync was turned off or moved on meanwhile; the next round starts over.');
 
 /** An error as a sync status says it. */
 export function syncProblem(error: unknown): { offline: boolean; message: string } {

@@ -73,6 +73,17 @@ export class Projector {
     await this.db.meta.put({ ...meta, projections: { position, version: PROJECTION_VERSION, segmentsThrough: meta.projections?.segmentsThrough ?? 0 } });
   }
 
+  /**
+   * Forgets the fold segments once a cut has taken events they hold off the log (a segment is all or nothing):
+   * the next rebuild makes them again from the events.
+   */
+  async forgetSegmentsAfter(position: number): Promise<void> {
+    const meta = await this.store.meta();
+    if (!meta.projections || meta.projections.segmentsThrough <= position) return;
+    await this.db.folds.clear();
+    await this.db.meta.put({ ...meta, projections: { ...meta.projections, segmentsThrough: 0 } });
+  }
+
   /** Records in the log's head that the read models reach `position`, and the fold segments `segmentsThrough`. */
   private async markCurrent({ position, segmentsThrough }: BuildEnd): Promise<void> {
     const meta = await this.store.meta();
