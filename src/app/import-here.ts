@@ -28,7 +28,7 @@ export interface ImportOptions {
   snapshotEvery?: number;
   /** Where the file is read, checked and written: a Worker wherever there is one, unless this says otherwise. */
   checkIn?: CheckPlace;
-  /** Event text the writer holds before it writes records early (default HELD_BYTES; tests pass a small one). */
+  /** Event text the writer's growing records may hold before it writes the largest early (default HELD_BYTES; tests pass a small one). */
   heldBytes?: number;
   /**
    * The mark the import leaves in the log's head (default: a fresh one). importLedger chooses it, so that it
@@ -90,7 +90,6 @@ async function run(database: LedgerDb, source: string | Blob, options: ImportOpt
       writer.add(slice);
       // IndexedDB writes a slice while the next one is checked: one flush in flight at a time.
       await flushing;
-      while (writer.backlogged) await writer.flush();
       flushing = writer.flush();
       // Awaited at the next slice; if the file turns out bad first, the transaction's abort reports the outcome.
       flushing.catch(() => undefined);
