@@ -2,7 +2,7 @@ import { NotFoundError } from '../domain/errors';
 import type { RecordedEvent } from '../domain/events';
 import { Money, toAmountString } from '../domain/money';
 import { movementOf, transactionOf } from '../projections/fold';
-import { HISTORY_PAGE_SIZE, type AccountRow, type HistoryPage, type TransactionRow } from '../projections/rows';
+import { HISTORY_PACK, HISTORY_PAGE_SIZE, type AccountRow, type HistoryPage, type TransactionRow, unpackPages } from '../projections/rows';
 import type { LedgerDb } from '../store/db';
 import { EventStore } from '../store/event-store';
 
@@ -102,9 +102,16 @@ export class LedgerQueries {
     });
   }
 
-  /** An account's history pages from..to, in order. */
-  private pages(accountId: string, from: number, to: number): Promise<HistoryPage[]> {
-    return this.db.history.where('[accountId+page]').between([accountId, from], [accountId, to], true, true).toArray();
+  /** An account's history pages from..to, in order, whether stored one to a record or in packs. */
+  private async pages(accountId: string, from: number, to: number): Promise<HistoryPage[]> {
+    // A pack starts at a multiple of HISTORY_PACK: the one holding `from` starts at most that far before it.
+    const records = await this.db.history
+      .where('[accountId+page]')
+      .between([accountId, from - (from % HISTORY_PACK)], [accountId, to], true, true)
+      .toArray();
+    return unpackPages(records)
+      .filter((page) => page.page >= from && page.page <= to)
+      .sort((a, b) => a.page - b.page);
   }
 
   /** The raw events of one stream, oldest first. */

@@ -3,7 +3,7 @@ import type { RecordedEvent } from '../domain/events';
 import { Money, ZERO, toAmountString, type Currency } from '../domain/money';
 import { FoldSegmentBuilder, KIND, segmentRows, type Kind } from '../store/fold-segments';
 import type { FoldSegment } from '../store/records';
-import { HISTORY_PAGE_SIZE, type AccountRow, type CheckpointAccount, type HistoryPage, type LedgerCheckpoint, type TransactionRow } from './rows';
+import { HISTORY_PACK, HISTORY_PAGE_SIZE, packPages, type AccountRow, type CheckpointAccount, type HistoryPage, type LedgerCheckpoint, type TransactionRow } from './rows';
 
 /** The signed change an event makes to its account's balance, or null when it moves no money. */
 export function movementOf(event: RecordedEvent): { incoming: boolean; amount: string } | null {
@@ -97,6 +97,8 @@ export class ProjectionBuilder {
   private readonly working = new Map<string, Working>();
   private readonly touched = new Set<string>();
   readonly pages: HistoryPage[] = [];
+  /** Whether some account started a new pack window of history pages since the last drain. */
+  private packsCompleted = false;
   readonly checkpoints: LedgerCheckpoint[] = [];
   /** The fold segment being written, while the build writes segments. */
   private segment: FoldSegmentBuilder | null;
@@ -189,9 +191,12 @@ export class ProjectionBuilder {
     } else if (account) {
       const { row } = account;
       if (row.transactionCount % HISTORY_PAGE_SIZE === 0) {
+        const page = row.transactionCount / HISTORY_PAGE_SIZE;
+        // A page that starts a pack window completes the window before it.
+        if (page > 0 && page % HISTORY_PACK === 0) this.packsCompleted = true;
         this.pages.push({
           accountId: id,
-          page: row.transactionCount / HISTORY_PAGE_SIZE,
+          page,
           firstVersion: event.version,
           openingBalance: balanceText(account),
           at: event.at,
@@ -215,10 +220,30 @@ export class ProjectionBuilder {
    * Hands over the pages, checkpoints and fold segment built so far and forgets them, so a long build holds
    * only what is not written yet.
    */
-  drain(): { pages: HistoryPage[]; checkpoints: LedgerCheckpoint[]; segments: FoldSegment[] } {
+  drain(all: boolean): { pages: HistoryPage[]; checkpoints: LedgerCheckpoint[]; segments: FoldSegment[] } {
     const segment = this.segment?.take();
     if (segment) this.segment = new FoldSegmentBuilder(this.segment!.lastCommand);
-    return { pages: this.pages.splice(0), checkpoints: this.checkpoints.splice(0), segments: segment ? [segment] : [] };
+    return {
+      pages: packPages(all ? this.pages.splice(0) : this.completePacks()),
+      checkpoints: this.checkpoints.splice(0),
+      segments: segment ? [segment] : [],
+    };
+  }
+
+  /** The pages whose pack can no longer grow: their account has started a page past the pack's end. */
+  private completePacks(): HistoryPage[] {
+    if (!this.packsCompleted) return [];
+    this.packsCompleted = false;
+    const complete: HistoryPage[] = [];
+    const growing: HistoryPage[] = [];
+    for (const page of this.pages) {
+      const count = this.working.get(page.accountId)!.row.transactionCount;
+      const latest = Math.floor((count - 1) / HISTORY_PAGE_SIZE);
+      (latest >= (Math.floor(page.page / HISTORY_PACK) + 1) * HISTORY_PACK ? complete : growing).push(page);
+    }
+    this.pages.length = 0;
+    for (const page of growing) this.pages.push(page);
+    return complete;
   }
 
   /** The rows this build changed (all of them after a full build), balances written out. */

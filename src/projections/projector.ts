@@ -13,7 +13,7 @@ import type { AccountRow, CheckpointAccount, HistoryPage, LedgerCheckpoint } fro
 const SEGMENT_PAGE = 4;
 
 /** Raise when a fold changes: stored read models of another version are rebuilt on open. */
-export const PROJECTION_VERSION = 7;
+export const PROJECTION_VERSION = 6;
 
 function checkpointAccount(row: AccountRow): CheckpointAccount {
   return [row.accountId, row.ownerName, row.currency, row.status, row.balance, row.version];
@@ -100,7 +100,7 @@ export class Projector {
    * write its read models in slices; `position` marks how far the build got.
    */
   async writeBuild(builder: ProjectionBuilder, finished: BuildEnd | null): Promise<void> {
-    const { pages, checkpoints, segments } = builder.drain();
+    const { pages, checkpoints, segments } = builder.drain(finished !== null);
     await this.writeParts(pages, checkpoints, segments);
     if (!finished) return;
     await this.db.accounts.bulkAdd(builder.rows());

@@ -148,7 +148,7 @@ export interface AccountRow {
 /**
  * Read model behind an account's transaction history: for every page of HISTORY_PAGE_SIZE movements, the
  * version of its first movement and the balance just before it, so a page of rows is one short read of the
- * stream.
+ * stream. A full build (import, rebuild) packs an account's pages HISTORY_PACK to a record.
  */
 export interface HistoryPage {
   accountId: string;
@@ -157,7 +157,12 @@ export interface HistoryPage {
   openingBalance: string;
   /** Time of the page's first movement: the pages double as a balance-over-time series. */
   at: string;
+  /** The account's next pages, when this record is a pack. */
+  later?: PackedPage[];
 }
+
+/** [firstVersion, openingBalance, at] of a page inside a pack. */
+export type PackedPage = [number, string, string];
 
 /** [accountId, ownerName, currency, status, balance, version]: one account in a ledger checkpoint. */
 export type CheckpointAccount = [string, string, Currency, AccountStatus, string, number];
