@@ -13,8 +13,11 @@ import type { CheckedSlice } from './import-check';
 export const IMPORT_RECORD_BYTES = 96 * 1024;
 /** Text the growing records may hold together; over this, the largest are written as they are, so memory stays bounded. */
 const HELD_BYTES = 192 * 2 ** 20;
-/** Snapshot packs (small) and command-bucket groups (large) written per request at the end of an import. */
-const PACK_BATCH = 64;
+/**
+ * Records (commit records and snapshot packs; command-bucket groups are larger) written per request at the
+ * end of an import, so that no one request holds up the thread that makes it.
+ */
+const BATCH = 64;
 const GROUP_BATCH = 4;
 
 type OpenRecord = CommitRecord & { bytes: number };
@@ -97,10 +100,11 @@ export class ImportWriter {
    * request, then the log's head, then that the read models reach its end.
    */
   async finish(end: { position: number; lastAt: string; mark: string }): Promise<void> {
-    for (const record of [...this.open.values()]) this.close(record);
     await this.flush();
+    for (const record of [...this.open.values()]) this.close(record);
+    while (this.closed.length) await this.db.commits.bulkAdd(this.closed.splice(0, BATCH));
     const packs = this.snapshots.take(true);
-    for (let i = 0; i < packs.length; i += PACK_BATCH) await this.db.snapshots.bulkAdd(packs.slice(i, i + PACK_BATCH));
+    for (let i = 0; i < packs.length; i += BATCH) await this.db.snapshots.bulkAdd(packs.slice(i, i + BATCH));
     for (const batch of this.commands.batches(GROUP_BATCH)) await this.db.commandBuckets.bulkAdd(batch);
     await this.db.meta.put({ key: 'log', position: end.position, lastAt: end.lastAt, importMark: end.mark });
     await this.projector.writeBuild(this.builder, { position: end.position, segmentsThrough: end.position });
