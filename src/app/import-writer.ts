@@ -14,10 +14,10 @@ export const IMPORT_RECORD_BYTES = 96 * 1024;
 /** Text the growing records may hold together; over this, the largest are written as they are, so memory stays bounded. */
 const HELD_BYTES = 192 * 2 ** 20;
 /**
- * Records (commit records and snapshot packs; command-bucket groups are larger) written per request at the
- * end of an import, so that no one request holds up the thread that makes it.
+ * Records (commit records and snapshot packs; command-bucket groups are larger) written per request, so
+ * that no one request holds up the thread that makes it (the page's, where there is no Worker).
  */
-const BATCH = 64;
+export const RECORDS_PER_REQUEST = 64;
 const GROUP_BATCH = 4;
 
 type OpenRecord = CommitRecord & { bytes: number };
@@ -83,16 +83,17 @@ export class ImportWriter {
     this.closed.push(record);
   }
 
-  /** Writes what the slices so far have finished: full records, segments, snapshots, read-model pieces. */
+  /** Writes what the slices so far have finished: closed records, segments, snapshots, read-model pieces. */
   async flush(): Promise<void> {
     const snapshots = this.snapshots.take(false);
     // Issued together: IndexedDB answers in order, one wait instead of four.
     await Promise.all([
-      this.closed.length && this.db.commits.bulkAdd(this.closed.splice(0)),
+      this.closed.length && this.db.commits.bulkAdd(this.closed.splice(0, RECORDS_PER_REQUEST)),
       this.segments.length && this.db.folds.bulkAdd(this.segments.splice(0)),
       snapshots.length && this.db.snapshots.bulkAdd(snapshots),
       this.projector.writeBuild(this.builder, null),
     ]);
+    while (this.closed.length) await this.db.commits.bulkAdd(this.closed.splice(0, RECORDS_PER_REQUEST));
   }
 
   /**
@@ -100,11 +101,10 @@ export class ImportWriter {
    * request, then the log's head, then that the read models reach its end.
    */
   async finish(end: { position: number; lastAt: string; mark: string }): Promise<void> {
-    await this.flush();
     for (const record of [...this.open.values()]) this.close(record);
-    while (this.closed.length) await this.db.commits.bulkAdd(this.closed.splice(0, BATCH));
+    await this.flush();
     const packs = this.snapshots.take(true);
-    for (let i = 0; i < packs.length; i += BATCH) await this.db.snapshots.bulkAdd(packs.slice(i, i + BATCH));
+    for (let i = 0; i < packs.length; i += RECORDS_PER_REQUEST) await this.db.snapshots.bulkAdd(packs.slice(i, i + RECORDS_PER_REQUEST));
     for (const batch of this.commands.batches(GROUP_BATCH)) await this.db.commandBuckets.bulkAdd(batch);
     await this.db.meta.put({ key: 'log', position: end.position, lastAt: end.lastAt, importMark: end.mark });
     await this.projector.writeBuild(this.builder, { position: end.position, segmentsThrough: end.position });

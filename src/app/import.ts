@@ -4,7 +4,7 @@ import { importErrorFrom, type CheckSummary } from './import-check';
 import type { FailureParts, FromImporter, ToImporter } from './import-protocol';
 import { cancelled, checkHere, importHere, newImportMark, type CheckPlace, type ImportOptions, type ImportResult } from './import-here';
 
-export { IMPORT_RECORD_BYTES } from './import-writer';
+export { IMPORT_RECORD_BYTES, RECORDS_PER_REQUEST } from './import-writer';
 export { importWhileSyncing } from './import-here';
 export type { CheckPlace, ImportOptions, ImportPhase, ImportProgress, ImportResult } from './import-here';
 export type { CheckSummary } from './import-check';
