@@ -16,7 +16,7 @@ declare module 'vitest' {
  * event loop empties ('beforeExit'): a run whose tests failed would exit 0, and CI would pass it. The code
  * Vitest set is kept instead.
  */
-function keepExitCode(): void {
+export function keepExitCode(): void {
   let intended: typeof process.exitCode;
   process.prependListener('beforeExit', () => {
     intended = process.exitCode;
