@@ -14,10 +14,11 @@ export const IMPORT_RECORD_BYTES = 96 * 1024;
 /** Text the growing records may hold together; over this, the largest are written as they are, so memory stays bounded. */
 const HELD_BYTES = 192 * 2 ** 20;
 /**
- * Records (commit records and snapshot packs; command-bucket groups are larger) written per request, so
- * that no one request holds up the thread that makes it (the page's, where there is no Worker).
+ * Commit records and snapshot packs written per request, so that no one request holds up the thread that
+ * makes it (the page's, where there is no Worker).
  */
 export const RECORDS_PER_REQUEST = 64;
+/** Command-bucket groups, each a few thousand ids, written per request. */
 const GROUP_BATCH = 4;
 
 type OpenRecord = CommitRecord & { bytes: number };
