@@ -1,6 +1,6 @@
 import { commandsOf, type RecordedCommand } from '../domain/decide-command';
 import { DomainError, SyncError, ValidationError, type MoneyMention } from '../domain/errors';
-import { PROJECTION_VERSION } from '../projections/projector';
+import { PROJECTION_VERSION, projectionsCurrent } from '../projections/projector';
 import { toRecorded } from '../store/event-store';
 import type { EventText } from '../store/event-text';
 import { appendRecorded, truncateAfter } from '../store/rebase';
@@ -60,7 +60,7 @@ export class RoundWrites {
   private async appendFolded(t: BoundStores, events: EventText[]): Promise<LogMeta> {
     const head = await t.store.meta();
     const { projections: was } = head;
-    const current = await t.projector.isCurrent();
+    const current = projectionsCurrent(head);
     const appended = await appendRecorded(t.db, events);
     // Folded up to each multiple of timelineEvery in turn, so that a ledger checkpoint is taken at each, as a full build takes them.
     const every = t.db.timelineEvery;
@@ -104,7 +104,7 @@ export class RoundWrites {
       sameRound(head, round);
       // Usually only the accounts the cut touches are folded again. Read models that were behind, or fold
       // segments that reach past the cut (a rebuild ran while commands were pending), are rebuilt instead.
-      const partial = (await t.projector.isCurrent()) && (head.projections?.segmentsThrough ?? 0) <= syncedPosition;
+      const partial = projectionsCurrent(head) && (head.projections?.segmentsThrough ?? 0) <= syncedPosition;
       const cut = await t.store.readAppended(syncedPosition + 1, head.position);
       const tail = commandsOf(cut);
       await truncateAfter(t.db, syncedPosition);

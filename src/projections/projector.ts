@@ -1,11 +1,11 @@
 import Dexie from 'dexie';
 import type { RecordedEvent } from '../domain/events';
 import type { LedgerDb } from '../store/db';
-import { EventStore, toRecorded } from '../store/event-store';
+import { EventStore, readModelsCurrent, toRecorded } from '../store/event-store';
 import { parseEventText } from '../store/event-text';
 import { foldableSegment } from '../store/fold-segments';
 import { LogReader } from '../store/log-reader';
-import type { FoldSegment } from '../store/records';
+import type { FoldSegment, LogMeta } from '../store/records';
 import { ProjectionBuilder } from './fold';
 import type { AccountRow, CheckpointAccount, HistoryPage, LedgerCheckpoint } from './rows';
 
@@ -173,10 +173,13 @@ export class Projector {
 
   /** True when every read model has folded the whole log with the current projection code. */
   async isCurrent(): Promise<boolean> {
-    const { position, projections } = await this.store.meta();
-    if (!projections) return position === 0;
-    return projections.version === PROJECTION_VERSION && projections.position === position && projections.segmentsThrough <= position;
+    return projectionsCurrent(await this.store.meta());
   }
+}
+
+/** True when, by the head `meta`, every read model has folded the whole log with the current projection code. */
+export function projectionsCurrent(meta: LogMeta): boolean {
+  return readModelsCurrent(meta, PROJECTION_VERSION) && (meta.projections?.segmentsThrough ?? 0) <= meta.position;
 }
 
 /** Where a full build ended: the log's position, and the last position the fold segments hold. */

@@ -146,10 +146,14 @@ export function buildAppend(appends: StreamAppend[], at: string, meta: LogMeta, 
   indexCommands(records);
   // The read models move with the log only when they were current and this transaction folds the events;
   // otherwise they stay behind it, and the next open rebuilds them.
-  const { projections } = meta;
-  const current = projection !== undefined && (projections ? projections.position === meta.position && projections.version === projection : meta.position === 0);
-  const head: LogMeta = { ...meta, position, lastAt: stamp, ...(current && { projections: { position, version: projection, segmentsThrough: projections?.segmentsThrough ?? 0 } }) };
+  const current = projection !== undefined && readModelsCurrent(meta, projection);
+  const head: LogMeta = { ...meta, position, lastAt: stamp, ...(current && { projections: { position, version: projection, segmentsThrough: meta.projections?.segmentsThrough ?? 0 } }) };
   return { events, records: records.map(([record]) => record), head };
+}
+
+/** Whether the head says the read models have folded its whole log, with the projection code of `version`. */
+export function readModelsCurrent({ position, projections }: LogMeta, version: number): boolean {
+  return projections ? projections.position === position && projections.version === version : position === 0;
 }
 
 /** Translates IndexedDB's failures into the ledger's own errors; rethrows the rest. */
