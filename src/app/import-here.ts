@@ -3,7 +3,7 @@ import { waitInTransaction, type LedgerDb } from '../store/db';
 import { storageFailure } from '../store/event-store';
 import { DEFAULT_SNAPSHOT_EVERY } from '../store/snapshot-state';
 import { SliceChecker, type CheckSummary } from './import-check';
-import { NotLineLayout } from './import-source';
+import { anyLayout } from './import-source';
 import { ImportWriter } from './import-writer';
 
 // The import itself, on whatever thread runs it: the page's, or the import Worker's (see import.ts).
@@ -120,16 +120,6 @@ export async function importHere(db: LedgerDb, source: string | Blob, options: I
     return result;
   } catch (error) {
     throw storageFailure(error);
-  }
-}
-
-/** Streams a file laid out one event per line; any other valid layout is parsed whole. */
-async function anyLayout<T>(read: (whole: boolean) => Promise<T>): Promise<T> {
-  try {
-    return await read(false);
-  } catch (error) {
-    if (!(error instanceof NotLineLayout)) throw error;
-    return read(true);
   }
 }
 

@@ -2,7 +2,20 @@ import { ImportError, quoted } from '../domain/errors';
 import { EXPORT_KEYS, FORMAT_NAME, FORMAT_VERSION } from './export-format';
 
 /** Raised when a file is valid JSON but not laid out one event per line; the importer then parses it whole. */
-export class NotLineLayout extends Error {}
+class NotLineLayout extends Error {}
+
+/**
+ * Reads a file with `read`, streamed when it is laid out one event per line (`whole` false), else parsed
+ * whole: the reader says NotLineLayout when the layout is another.
+ */
+export async function anyLayout<T>(read: (whole: boolean) => Promise<T>): Promise<T> {
+  try {
+    return await read(false);
+  } catch (error) {
+    if (!(error instanceof NotLineLayout)) throw error;
+    return read(true);
+  }
+}
 
 const EVENTS_OPEN = '"events":[';
 const SLICE = 2_000;

@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { EventReader, NEED_MORE, NotLineLayout, checkCount } from '../app/import-source';
+import { EventReader, NEED_MORE, anyLayout, checkCount } from '../app/import-source';
 import type { LoadedAccount } from '../domain/decide-command';
 import { ImportError } from '../domain/errors';
 import type { RecordedEvent } from '../domain/events';
@@ -27,14 +27,9 @@ interface AcceptedRaw {
  * in one transaction. The file is checked by the browser import's own reader and checker (LedgerCheck), a
  * slice at a time as it is written; the first refusal rolls everything back.
  */
-export async function uploadLog(pool: pg.Pool, text: string, now: Date): Promise<UploadResult> {
+export function uploadLog(pool: pg.Pool, text: string, now: Date): Promise<UploadResult> {
   // As the browser import reads: one event per line when the file is laid out so, else the document whole.
-  try {
-    return await upload(pool, text, now, false);
-  } catch (error) {
-    if (!(error instanceof NotLineLayout)) throw error;
-    return upload(pool, text, now, true);
-  }
+  return anyLayout((whole) => upload(pool, text, now, whole));
 }
 
 function upload(pool: pg.Pool, text: string, now: Date, whole: boolean): Promise<UploadResult> {
