@@ -39,6 +39,16 @@ async function balances(ledger: Ledger): Promise<Record<string, string>> {
 }
 
 /** Both devices hold the server's log exactly, and read models that match it. */
+/** Runs `work` with a second, empty server, closed afterwards. */
+async function withOtherServer(work: (other: TestServer) => Promise<void>): Promise<void> {
+  const other = await startServer();
+  try {
+    await work(other);
+  } finally {
+    await other.close();
+  }
+}
+
 async function expectSameLedgers(a: Ledger, b: Ledger): Promise<void> {
   const [logA, logB] = [await logOf(a), await logOf(b)];
   expect(logA).toEqual(logB);
@@ -313,8 +323,7 @@ describe('sync between devices and the server', () => {
     const before = await exportLedger(a.ledger.db, new Date(0));
 
     // The server at the address is replaced by an empty one (reset, or another server).
-    const other = await startServer();
-    try {
+    await withOtherServer(async (other) => {
       const head = await a.ledger.store.meta();
       await a.ledger.db.meta.put({ ...head, sync: { ...head.sync!, server: other.base } });
       await expect(a.sync.syncOnce()).rejects.toMatchObject({ code: 'SYNC_SERVER_CHANGED', message: expect.stringContaining('no longer holds the ledger this browser synced with') });
@@ -325,9 +334,7 @@ describe('sync between devices and the server', () => {
       expect(await a.sync.turnOn(other.base, TOKEN)).toEqual({ uploaded: 3, pending: 0 });
       expect(await a.sync.syncOnce()).toMatchObject({ pushed: 0, pulled: 0 });
       expect((await other.api('GET', '/api/v1/accounts/ada')).body.data.balance).toBe('101.00');
-    } finally {
-      await other.close();
-    }
+    });
   });
 
   it('syncs a ledger that came from an imported file: it becomes the server’s, and later rounds go on from its end', async () => {
@@ -386,16 +393,13 @@ describe('sync between devices and the server', () => {
     await turnOn(a);
     await a.ledger.execute(open('ada', 'Ada Lovelace', 'EUR', '100.00'));
     await a.sync.syncOnce();
-    const other = await startServer();
-    try {
+    await withOtherServer(async (other) => {
       const head = await a.ledger.store.meta();
       const { id: _, syncedEventId: __, ...older } = head.sync!;
       await a.ledger.db.meta.put({ ...head, sync: { ...older, server: other.base } as typeof head.sync & object });
       await expect(a.sync.syncOnce()).rejects.toMatchObject({ code: 'SYNC_SERVER_CHANGED' });
       expect((await other.api('GET', '/api/v1/events?after=0&limit=10')).body.data.head).toBe(0);
-    } finally {
-      await other.close();
-    }
+    });
   });
 
   it('stops a round whose sync was turned off and on again meanwhile, keeping nothing of the old server in the new one’s ledger', async () => {
@@ -408,8 +412,7 @@ describe('sync between devices and the server', () => {
     await c.ledger.execute(deposit('ada', '7.00', 'from C'));
     await c.sync.syncOnce();
 
-    const other = await startServer();
-    try {
+    await withOtherServer(async (other) => {
       const realFetch = globalThis.fetch;
       let switched = false;
       vi.spyOn(globalThis, 'fetch').mockImplementation(async (input, init) => {
@@ -428,9 +431,7 @@ describe('sync between devices and the server', () => {
       expect(await balances(a.ledger)).toEqual({ ada: '100.00' });
       expect(await a.sync.syncOnce()).toMatchObject({ pushed: 0, pulled: 0 });
       expect((await other.api('GET', '/api/v1/accounts/ada')).body.data.balance).toBe('100.00');
-    } finally {
-      await other.close();
-    }
+    });
   });
 
   it('takes the read models back to the cut and forward again on a rebase: history pages and ledger checkpoints past it included', async () => {
