@@ -216,9 +216,11 @@ describe('amounts written the person’s own way', () => {
 
     await showAccount(page, 'Grete Müller');
     await moveMoneyTo(page, 'Deposit', '100,50', '1335.00');
-    const [newest] = await transactionRows(page);
+    // The balance and the transactions are two live queries: the deposit's row may show a moment after the balance.
     const oneLine = (text: string) => text.replace(/\s+/g, ' ');
-    expect(oneLine(newest!.join(' | '))).toContain(oneLine(await money(page, '100.50', 'EUR', true)));
+    const deposited = oneLine(await money(page, '100.50', 'EUR', true));
+    const [newest] = await until(() => transactionRows(page), (rows) => rows.length === 2);
+    expect(oneLine(newest!.join(' | '))).toContain(deposited);
     expectNoErrors(app);
     await context.close();
   });
