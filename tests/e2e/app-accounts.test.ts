@@ -43,7 +43,8 @@ describe('accounts and money', () => {
     await openAccount(page, 'Ada Lovelace', 'EUR', '100.00');
     await openAccount(page, 'Charles Babbage', 'EUR');
     await openAccount(page, 'Grace Hopper', 'USD', '2500');
-    expect(await accountListing(page)).toEqual([
+    // The form says "Opened" when the write is done; the list shows the account when its live query runs again.
+    expect(await until(() => accountListing(page), (rows) => rows.length === 3)).toEqual([
       expect.stringMatching(new RegExp(`^Ada Lovelace \\w+ \\| EUR \\| Open \\| ${escape(await money(page, '100.00'))}$`)),
       expect.stringMatching(new RegExp(`^Charles Babbage \\w+ \\| EUR \\| Open \\| ${escape(await money(page, '0.00'))}$`)),
       expect.stringMatching(new RegExp(`^Grace Hopper \\w+ \\| USD \\| Open \\| ${escape(await money(page, '2500.00', 'USD'))}$`)),

@@ -54,10 +54,24 @@ async function turnOnSync(page: Page, through = address): Promise<void> {
   await textContaining(panel.getByRole('status').first(), 'Synced. Server:');
 }
 
-async function balanceOf(page: Page, owner: string): Promise<string> {
+async function showAccountOf(page: Page, owner: string): Promise<void> {
   await goTo(page, 'Accounts');
   await showAccount(page, owner);
-  return (await accountBalance(page).textContent())?.trim() ?? '';
+}
+
+/**
+ * Opens the owner's account and waits for its balance to read `expected`: what a sync round or another tab
+ * wrote reaches the account list by its own live query, a moment after whatever the test waited for last.
+ */
+async function balanceReaches(page: Page, owner: string, expected: string): Promise<void> {
+  await showAccountOf(page, owner);
+  const wanted = await money(page, expected);
+  await until(async () => (await accountBalance(page).textContent())?.trim(), (shown) => shown === wanted);
+}
+
+async function serverEvents(): Promise<number> {
+  const { rows } = await pool.query<{ n: string }>('SELECT count(*) AS n FROM events');
+  return Number(rows[0]!.n);
 }
 
 describe('sync between two devices', () => {
@@ -69,11 +83,13 @@ describe('sync between two devices', () => {
     await turnOnSync(a.page);
     await goTo(a.page, 'Accounts');
     await openAccount(a.page, 'Ada Lovelace', 'EUR', '100.00');
+    // The badge said Synced before the opening too: the server's log is what shows the push went through.
+    await until(serverEvents, (count) => count === 2);
     await textContaining(badge(a.page), 'Synced');
 
     b = await freshApp(session.browser);
     await turnOnSync(b.page);
-    expect(await balanceOf(b.page, 'Ada Lovelace')).toBe(await money(b.page, '100.00'));
+    await balanceReaches(b.page, 'Ada Lovelace', '100.00');
     expectNoErrors(a);
     expectNoErrors(b);
   });
@@ -81,7 +97,7 @@ describe('sync between two devices', () => {
   it('merges what both did offline, and shows the withdrawal that would overdraw as refused on sync', async () => {
     await a.context.setOffline(true);
     await b.context.setOffline(true);
-    await balanceOf(a.page, 'Ada Lovelace');
+    await showAccountOf(a.page, 'Ada Lovelace');
     await moveMoneyTo(a.page, 'Withdraw', '80.00', '20.00');
     await moveMoneyTo(b.page, 'Withdraw', '50.00', '50.00');
     await textContaining(badge(a.page), 'Offline · 1 pending');
@@ -100,15 +116,14 @@ describe('sync between two devices', () => {
     // The server's reason, its amounts in this browser's money format.
     await textContaining(refused, `Insufficient funds: the balance is ${await money(b.page, '20.00')}, ${await money(b.page, '50.00')} was requested.`);
     await shot(b.page, 'sync-refused');
-    expect(await balanceOf(b.page, 'Ada Lovelace')).toBe(await money(b.page, '20.00'));
-    expect(await balanceOf(a.page, 'Ada Lovelace')).toBe(await money(a.page, '20.00'));
+    await balanceReaches(b.page, 'Ada Lovelace', '20.00');
+    await balanceReaches(a.page, 'Ada Lovelace', '20.00');
 
     // Dismissed, the refusal goes; both ledgers are the server's, event for event.
     await goTo(b.page, 'Data');
     await refused.getByRole('button', { name: 'Dismiss' }).click();
     await textContaining(b.page.getByRole('region', { name: 'Sync with a server' }).getByRole('status').first(), 'Synced. Server:');
-    const { rows } = await pool.query<{ n: string }>('SELECT count(*) AS n FROM events');
-    expect(Number(rows[0]!.n)).toBe(3);
+    expect(await serverEvents()).toBe(3);
     expectNoErrors(a);
     // The browser logs every answer of 4xx as an error line: here, the server's 409 refusing B's withdrawal.
     expect(b.errors.filter((error) => !error.includes('status of 409 (Conflict)'))).toEqual([]);
@@ -118,7 +133,7 @@ describe('sync between two devices', () => {
   it('says so when the server is gone, keeps the command, and sends it once when the server is back', async () => {
     const port = Number(new URL(address).port);
     await server.close();
-    await balanceOf(a.page, 'Ada Lovelace');
+    await showAccountOf(a.page, 'Ada Lovelace');
     await moveMoneyTo(a.page, 'Deposit', '5.00', '25.00');
     await textContaining(badge(a.page), 'Waiting for the server · 1 pending');
     await goTo(a.page, 'Data');
@@ -130,7 +145,7 @@ describe('sync between two devices', () => {
     await a.page.getByRole('button', { name: 'Sync now' }).click();
     await textContaining(badge(a.page), 'Synced');
     await b.page.getByRole('button', { name: 'Sync now' }).click();
-    expect(await balanceOf(b.page, 'Ada Lovelace')).toBe(await money(b.page, '25.00'));
+    await balanceReaches(b.page, 'Ada Lovelace', '25.00');
     const { rows } = await pool.query<{ type: string; n: string }>('SELECT type, count(*) AS n FROM events GROUP BY type ORDER BY type');
     expect(rows.map(({ type, n }) => `${type} ${n}`)).toEqual(['AccountOpened 1', 'MoneyDeposited 2', 'MoneyWithdrawn 1']);
     // The browser logs each request the stopped server could not take as an error line.
@@ -142,7 +157,7 @@ describe('sync between two devices', () => {
     const panel = a.page.getByRole('region', { name: 'Sync with a server' });
     await panel.getByRole('button', { name: 'Turn off sync' }).click();
     await textContaining(panel, 'Sync is off.');
-    await balanceOf(a.page, 'Ada Lovelace');
+    await showAccountOf(a.page, 'Ada Lovelace');
     await moveMoneyTo(a.page, 'Deposit', '3.00', '28.00');
 
     await goTo(a.page, 'Data');
@@ -154,7 +169,7 @@ describe('sync between two devices', () => {
     await shot(a.page, 'sync-rejoined');
     await goTo(b.page, 'Data');
     await b.page.getByRole('button', { name: 'Sync now' }).click();
-    expect(await balanceOf(b.page, 'Ada Lovelace')).toBe(await money(b.page, '28.00'));
+    await balanceReaches(b.page, 'Ada Lovelace', '28.00');
     const { rows } = await pool.query<{ n: string }>(`SELECT count(*) AS n FROM events WHERE data->>'amount' = '3.00'`);
     expect(Number(rows[0]!.n)).toBe(1);
   });
@@ -210,8 +225,7 @@ describe('sync over a network that breaks', () => {
   it('sends a command again when its answer was lost after the server took it, and it counts once', async () => {
     const c = await freshApp(session.browser);
     await turnOnSync(c.page, network.address);
-    const before = await balanceOf(c.page, 'Ada Lovelace');
-    expect(before).toBe(await money(c.page, '28.00'));
+    await balanceReaches(c.page, 'Ada Lovelace', '28.00');
 
     let lost = 0;
     network.fault = (line) => (line.startsWith('POST') && line.endsWith('/deposit') && lost++ === 0 ? 'lose the answer' : null);
@@ -223,7 +237,7 @@ describe('sync over a network that breaks', () => {
     expect(await pushes()).toBe(2);
     const { rows } = await pool.query<{ n: string }>(`SELECT count(*) AS n FROM events WHERE type = 'MoneyDeposited' AND data->>'amount' = '7.00'`);
     expect(Number(rows[0]!.n)).toBe(1);
-    expect(await balanceOf(c.page, 'Ada Lovelace')).toBe(await money(c.page, '35.00'));
+    await balanceReaches(c.page, 'Ada Lovelace', '35.00');
     network.fault = null;
   });
 
@@ -246,15 +260,15 @@ describe('sync over a network that breaks', () => {
 
     const d = await freshApp(session.browser);
     await turnOnSync(d.page, network.address);
-    expect(await balanceOf(d.page, 'Ada Lovelace')).toBe(await money(d.page, '43.00'));
+    await balanceReaches(d.page, 'Ada Lovelace', '43.00');
     const after = network.requests.filter(page).map((line) => Number(/after=(\d+)/.exec(line)![1]));
     // The page after the cut is asked for again from where the cut one started, not from the start of the log.
     expect(after[1]).toBeGreaterThan(0);
     expect(after[2]).toBe(after[1]);
     expect(after.filter((position) => position === 0)).toHaveLength(1);
-    const { rows } = await pool.query<{ n: string }>('SELECT count(*) AS n FROM events');
+    const events = await serverEvents();
     await goTo(d.page, 'Data');
-    await textContaining(d.page.getByRole('main'), `${rows[0]!.n} events`);
+    await textContaining(d.page.getByRole('main'), `${events} events`);
     expect(d.errors.filter((error) => !error.includes('ERR_'))).toEqual([]);
   });
 
@@ -273,12 +287,12 @@ describe('sync over a network that breaks', () => {
 
     network.requests = [];
     const pushes = () => Promise.resolve(network.requests.filter((line) => line.startsWith('POST') && line.endsWith('/deposit')).length);
-    await balanceOf(second.page, 'Ada Lovelace');
+    await showAccountOf(second.page, 'Ada Lovelace');
     await moveMoneyTo(second.page, 'Deposit', '2.00', '45.00');
     await until(pushes, (count) => count === 1);
     await textContaining(badge(first.page), 'Synced');
     await textContaining(badge(second.page), 'Synced');
-    expect(await balanceOf(first.page, 'Ada Lovelace')).toBe(await money(first.page, '45.00'));
+    await balanceReaches(first.page, 'Ada Lovelace', '45.00');
 
     await first.page.close();
     expect(await until(locks, ({ held, waiting }) => held === 1 && waiting === 0)).toEqual({ held: 1, waiting: 0 });
