@@ -21,6 +21,7 @@ const RULE_CODES: ReadonlySet<string> = new Set<ErrorCode>([
   'CURRENCY_UNKNOWN',
   'OWNER_NAME_INVALID',
   'TEXT_TOO_LONG',
+  'TEXT_INVALID',
   'ID_INVALID',
   'ACCOUNT_ALREADY_EXISTS',
   'ACCOUNT_NOT_FOUND',

@@ -9,6 +9,7 @@ import {
   assertNew,
   assertOpen,
   assertZeroBalance,
+  INITIAL_DEPOSIT,
   parseOwnerName,
   parseText,
 } from './rules';
@@ -69,7 +70,7 @@ export function decide(command: AccountCommand, state: AccountState): AccountEve
         opened,
         {
           type: 'MoneyDeposited',
-          data: { accountId, amount: toAmountString(amount, currency), description: 'Initial deposit' },
+          data: { accountId, amount: toAmountString(amount, currency), description: INITIAL_DEPOSIT },
         },
       ];
     }

@@ -1,7 +1,7 @@
 import { ValidationError } from './errors';
 import type { AccountEvent, AccountEventType } from './events';
 import { CURRENCIES, checkAmount, isCanonicalAmount, parseCurrency, toAmountString, Money, type Currency } from './money';
-import { MAX_TEXT, assertId, parseOwnerName } from './rules';
+import { assertId, parseOwnerName, parseText } from './rules';
 
 type Data = Record<string, unknown>;
 
@@ -52,10 +52,7 @@ export function parseEventData(
     if (typeof value !== 'string') {
       throw new ValidationError('INVALID_EVENT', `data.${field}`, `data.${field} must be a string.`);
     }
-    if (value.length > MAX_TEXT) {
-      throw new ValidationError('TEXT_TOO_LONG', `data.${field}`, `data.${field} is longer than ${MAX_TEXT} characters.`);
-    }
-    return stored(value.trim(), value, `data.${field}`);
+    return stored(parseText(value, `data.${field}`), value, `data.${field}`);
   };
   let event: AccountEvent;
   switch (type) {

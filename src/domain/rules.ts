@@ -10,6 +10,8 @@ import type { AccountState, OpenAccountState } from './account-state';
 
 export const MAX_OWNER_NAME = 120;
 export const MAX_TEXT = 500;
+/** The description of the deposit an opening makes: the command writes no other, so an import takes no other. */
+export const INITIAL_DEPOSIT = 'Initial deposit';
 const ID = /^[A-Za-z0-9_-]{1,64}$/;
 
 export function assertId(value: unknown, field: string): string {
@@ -17,6 +19,20 @@ export function assertId(value: unknown, field: string): string {
     throw new ValidationError('ID_INVALID', field, `The ${field} must be 1-64 letters, digits, "-" or "_".`);
   }
   return value;
+}
+
+/**
+ * Control characters (NUL among them, which PostgreSQL cannot keep in text) and a half of a character pair
+ * that lost its other half (which a database rewrites as �): no one types them, and no store keeps them as written.
+ */
+const UNWRITABLE = /[\p{Cc}\p{Cs}]/u;
+
+/** Says which character of `text` cannot be stored, in words, or nothing when every one can. */
+function unwritable(text: string): string | undefined {
+  const found = UNWRITABLE.exec(text)?.[0];
+  if (found === undefined) return undefined;
+  const code = `U+${found.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
+  return /\p{Cs}/u.test(found) ? `a broken character (${code})` : `an invisible control character (${code})`;
 }
 
 export function parseOwnerName(value: unknown, field = 'ownerName'): string {
@@ -31,18 +47,22 @@ export function parseOwnerName(value: unknown, field = 'ownerName'): string {
       `The owner’s name is too long (at most ${MAX_OWNER_NAME} characters).`,
     );
   }
+  const bad = unwritable(name);
+  if (bad) throw new ValidationError('OWNER_NAME_INVALID', field, `The owner’s name contains ${bad}; remove it.`);
   return name;
 }
 
 export function parseText(value: unknown, field: string): string {
   if (value === undefined || value === null) return '';
   if (typeof value !== 'string') {
-    throw new ValidationError('TEXT_TOO_LONG', field, `The ${field} must be text.`);
+    throw new ValidationError('TEXT_INVALID', field, `The ${field} must be text.`);
   }
   const text = value.trim();
   if (text.length > MAX_TEXT) {
     throw new ValidationError('TEXT_TOO_LONG', field, `The ${field} is too long (at most ${MAX_TEXT} characters).`);
   }
+  const bad = unwritable(text);
+  if (bad) throw new ValidationError('TEXT_INVALID', field, `The ${field} contains ${bad}; remove it.`);
   return text;
 }
 

@@ -132,6 +132,16 @@ const shapeCases: HostileCase[] = [
     expected: { eventIndex: 0, field: 'data.currency', message: /Unknown currency "XYZ"/ },
   },
   {
+    name: 'a NUL character in an owner name',
+    text: editEvent(0, (e) => (e.data.ownerName = 'Ada\u0000Lovelace')),
+    expected: { eventIndex: 0, field: 'data.ownerName', message: /owner’s name contains an invisible control character \(U\+0000\)/ },
+  },
+  {
+    name: 'half of a character pair in a description',
+    text: editEvent(1, (e) => (e.data.description = 'Rent \ud800')),
+    expected: { eventIndex: 1, field: 'data.description', message: /contains a broken character \(U\+D800\)/ },
+  },
+  {
     name: 'a time that is not a time',
     text: editEvent(1, (e) => (e.metadata.at = 'yesterday')),
     expected: { eventIndex: 1, field: 'metadata.at', message: /ISO-8601/ },
@@ -191,7 +201,7 @@ const longCases: HostileCase[] = [
   {
     name: 'a description of 100,000 characters',
     text: editEvent(1, (e) => (e.data.description = LONG)),
-    expected: { eventIndex: 1, field: 'data.description', message: /longer than 500 characters/ },
+    expected: { eventIndex: 1, field: 'data.description', message: /too long \(at most 500 characters\)/ },
   },
   {
     name: 'an event type of 100,000 characters',

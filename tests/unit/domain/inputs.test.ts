@@ -107,6 +107,21 @@ describe('owner name', () => {
     expect(error.field).toBe('ownerName');
   });
 
+  it.each([
+    ['a NUL', 'Ada\u0000', 'an invisible control character (U+0000)'],
+    ['a line break inside', 'Ada\nLovelace', 'an invisible control character (U+000A)'],
+    ['a C1 control', 'Ada\u0085Lovelace', 'an invisible control character (U+0085)'],
+    ['half of a character pair', 'Ada \udc00', 'a broken character (U+DC00)'],
+  ])('refuses an owner name with %s, which no store keeps as written', (_, ownerName, what) => {
+    given([])
+      .when(openAccount('new', 'EUR', { ownerName }))
+      .thenThrows(ValidationError, 'OWNER_NAME_INVALID', `The owner’s name contains ${what}; remove it.`);
+  });
+
+  it('accepts names in any script, emoji included, and trims the spaces and line breaks around them', () => {
+    given([]).when(openAccount('new', 'EUR', { ownerName: ' Zoë 李 🙂\n' })).then([opened('new', 'EUR', 'Zoë 李 🙂')]);
+  });
+
   it('refuses an owner name longer than the limit and accepts one at the limit', () => {
     given([])
       .when(openAccount('new', 'EUR', { ownerName: 'x'.repeat(MAX_OWNER_NAME + 1) }))
@@ -123,6 +138,16 @@ describe('descriptions and reasons', () => {
       .when(deposit('a', '1', 'x'.repeat(MAX_TEXT + 1)))
       .thenThrows(ValidationError, 'TEXT_TOO_LONG', `description is too long (at most ${MAX_TEXT} characters)`);
     expect(error.field).toBe('description');
+  });
+
+  it('refuses a description or reason with a control character or half of a character pair', () => {
+    const error = given(funded)
+      .when(deposit('a', '1', 'Rent\u0000'))
+      .thenThrows(ValidationError, 'TEXT_INVALID', 'The description contains an invisible control character (U+0000); remove it.');
+    expect(error.field).toBe('description');
+    given(funded).when(withdraw('a', '1', 'Fee\tMarch')).thenThrows(ValidationError, 'TEXT_INVALID', '(U+0009)');
+    given(funded).when(transfer('a', 'b', '1', 'Loan \ud83d')).thenThrows(ValidationError, 'TEXT_INVALID', 'a broken character (U+D83D)');
+    given([opened('e')]).when(closeAccount('e', '\u0007Moved')).thenThrows(ValidationError, 'TEXT_INVALID', 'The reason contains an invisible control character (U+0007)');
   });
 
   it('refuses a closing reason longer than the limit', () => {
