@@ -74,9 +74,11 @@ export class CommandHandler {
         return { answer: earlier.rows[0].response, replayed: true };
       }
       const streams = streamsOf(command);
-      // Always in the same order, so that two transfers between the same accounts cannot deadlock.
-      for (const streamId of [...streams].sort()) {
-        await db.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [STREAM_LOCK, streamId]);
+      // Locks in the order of the lock keys, each once, so that two transfers cannot deadlock: ordering the
+      // ids instead fails when two of them hash to one key.
+      const keys = await db.query<{ key: number }>('SELECT DISTINCT hashtext(id) AS key FROM unnest($1::text[]) AS id ORDER BY key', [streams]);
+      for (const { key } of keys.rows) {
+        await db.query('SELECT pg_advisory_xact_lock($1, $2)', [STREAM_LOCK, key]);
       }
       const loaded = await load(db, streams);
       const events = await append(db, decideCommand(command, loaded), { commandId: command.commandId, newId: this.newId, now: this.clock() });

@@ -49,6 +49,30 @@ describe('concurrent commands on one account', () => {
   });
 });
 
+describe('transfers between accounts whose ids share a lock key', () => {
+  it('are decided one at a time, never deadlocking, though the ids sort in another order than their keys', async () => {
+    // acc-233 and acc-86652 hash to one key; acc-2330 sorts between them and has a key of its own.
+    const [low, middle, high] = ['acc-233', 'acc-2330', 'acc-86652'];
+    const { rows } = await server.pool.query<{ same: boolean }>('SELECT hashtext($1) = hashtext($2) AS same', [low, high]);
+    expect(rows[0]!.same).toBe(true);
+    for (const accountId of [low, middle, high]) {
+      const opened = await server.api('POST', '/api/v1/accounts', { owner_name: accountId, initial_deposit: '100.00', account_id: accountId });
+      expect(opened.status).toBe(201);
+    }
+    for (let round = 0; round < 10; round++) {
+      const answers = await Promise.all(
+        Array.from({ length: 10 }, (_, i) => {
+          const [from, to] = i % 2 ? [low, middle] : [middle, high];
+          return server.api('POST', `/api/v1/accounts/${from}/transfer`, { to_account_id: to, amount: '1.00' });
+        }),
+      );
+      expect(answers.map((answer) => answer.status)).toEqual(Array(10).fill(200));
+    }
+    const balances = await Promise.all([low, middle, high].map(async (id) => (await server.api('GET', `/api/v1/accounts/${id}`)).body.data.balance));
+    expect(balances).toEqual(['50.00', '100.00', '150.00']);
+  });
+});
+
 describe('the append refuses a version another writer took first', () => {
   it('throws ConcurrencyError for a stale expected version and writes nothing', async () => {
     const id = await openAccount(server, 'Ada', '10.00');
