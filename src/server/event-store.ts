@@ -43,7 +43,8 @@ function asStored(row: EventRow): EventText {
 /** A page of a stream's events as stored, after a version. */
 export async function readStreamPage(db: pg.Pool, streamId: string, afterVersion: number, limit: number): Promise<EventText[]> {
   const { rows } = await db.query<EventRow>(
-    `SELECT ${COLUMNS} FROM events WHERE stream_id = $1 AND version > $2 ORDER BY version LIMIT $3`,
+    // As a bigint: a version past the integer column's range asks for the empty page after the stream's end.
+    `SELECT ${COLUMNS} FROM events WHERE stream_id = $1 AND version > $2::bigint ORDER BY version LIMIT $3`,
     [streamId, afterVersion, limit],
   );
   return rows.map(asStored);

@@ -30,6 +30,22 @@ describe('hostile requests are refused in words, and change nothing', () => {
     expect((await invalid('POST', '/api/v1/accounts', 'null')).code).toBe('INVALID_REQUEST');
   });
 
+  it('refuses an upload with no body, or with one that is not sent as JSON', async () => {
+    expect(await invalid('POST', '/api/v1/log', undefined)).toEqual({
+      code: 'INVALID_REQUEST',
+      message: 'The request has no body: send the ledger export as JSON (Content-Type: application/json).',
+    });
+    const text = '{"format":"ledger-events","version":1,"events":[]}';
+    expect((await invalid('POST', '/api/v1/log', text, 415, { 'content-type': 'text/plain' })).code).toBe('INVALID_REQUEST');
+  });
+
+  it('answers an address it cannot read (a broken %-escape) in its own shape', async () => {
+    for (const path of ['/api/v1/accounts/%ZZ', '/api/v1/accounts/%ED%A0%80/deposit']) {
+      const error = await invalid(path.endsWith('deposit') ? 'POST' : 'GET', path, path.endsWith('deposit') ? { amount: '1.00' } : undefined);
+      expect(error).toEqual({ code: 'INVALID_REQUEST', message: expect.stringMatching(/^The address cannot be read: .*is not a valid url component\.$/) });
+    }
+  });
+
   it('refuses a body over the limit with 413', async () => {
     const error = await invalid('POST', '/api/v1/accounts', { owner_name: 'x'.repeat(BODY_LIMIT) }, 413);
     expect(error).toEqual({ code: 'PAYLOAD_TOO_LARGE', message: `The request body is larger than ${BODY_LIMIT} bytes.` });

@@ -111,6 +111,13 @@ describe('every route answers with its JSON shape', () => {
     expect(deposited.position).toBe(opened.position + 1);
     const later = await server.api('GET', `/api/v1/accounts/${id}/events?after_version=1&limit=5`);
     expect(later.body.data.events.map((e: { version: number }) => e.version)).toEqual([2]);
+    // Past the end, even past what a version column holds: the empty page, as for any version after the last.
+    for (const after of ['2', '2147483648', String(Number.MAX_SAFE_INTEGER)]) {
+      const past = await server.api('GET', `/api/v1/accounts/${id}/events?after_version=${after}`);
+      expect([past.status, past.body.data.events]).toEqual([200, []]);
+    }
+    const beyond = await server.api('GET', `/api/v1/accounts/${id}/events?after_version=${Number.MAX_SAFE_INTEGER + 1}`);
+    expect([beyond.status, beyond.body.error.message]).toEqual([400, `The query parameter "after_version" must be a whole number from 0 to ${Number.MAX_SAFE_INTEGER}.`]);
   });
 
   it('hands out the whole log by position, a page at a time, with the head', async () => {

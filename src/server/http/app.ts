@@ -48,6 +48,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     bodyLimit: BODY_LIMIT,
     // Fastify's default Ajv turns 0.1 into "0.1" and drops unknown fields; here a wrong type and an unknown field are refused.
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: false, allowUnionTypes: true } },
+    // An address Fastify cannot route (a broken %-escape, a parameter over its length) is answered in the API's shape too.
+    frameworkErrors: (error, _request, reply) => {
+      const status = error.statusCode && error.statusCode < 500 ? error.statusCode : 400;
+      void reply.status(status).send(envelope({ status, code: 'INVALID_REQUEST', message: `The address cannot be read: ${error.message}.` }));
+    },
   });
   const newId = options.newId ?? randomUUID;
   const clock = options.clock ?? (() => new Date());

@@ -26,7 +26,8 @@ export const streamQuery = object({ after_version: text, limit: text });
 /** A whole-number query parameter within bounds, or `fallback` when it is absent. */
 export function wholeParam(value: string | undefined, name: string, range: { fallback: number; min: number; max: number }): number {
   if (value === undefined) return range.fallback;
-  const number = /^\d{1,15}$/.test(value) ? Number(value) : NaN;
+  // Sixteen digits reach Number.MAX_SAFE_INTEGER; any more are past every range here.
+  const number = /^\d{1,16}$/.test(value) ? Number(value) : NaN;
   if (!(number >= range.min && number <= range.max)) {
     throw new ServerError('INVALID_REQUEST', 400, `The query parameter "${name}" must be a whole number from ${range.min} to ${range.max}.`);
   }

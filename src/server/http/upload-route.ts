@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type pg from 'pg';
+import { ServerError } from '../errors';
 import { uploadLog } from '../upload';
 
 /**
@@ -14,9 +15,13 @@ export const UPLOAD_LIMIT = 256 * 2 ** 20;
  */
 export async function registerUploadRoute(api: FastifyInstance, pool: pg.Pool, clock: () => Date): Promise<void> {
   await api.register(async (scope) => {
-    scope.removeContentTypeParser('application/json');
+    // JSON only, as every other route: Fastify's own text/plain parser would take a file under any name.
+    scope.removeAllContentTypeParsers();
     scope.addContentTypeParser('application/json', { parseAs: 'string', bodyLimit: UPLOAD_LIMIT }, (_request, body, done) => done(null, body));
-    scope.post<{ Body: string }>('/v1/log', { bodyLimit: UPLOAD_LIMIT }, async (request) => {
+    scope.post<{ Body: string | undefined }>('/v1/log', { bodyLimit: UPLOAD_LIMIT }, async (request) => {
+      if (typeof request.body !== 'string') {
+        throw new ServerError('INVALID_REQUEST', 400, 'The request has no body: send the ledger export as JSON (Content-Type: application/json).');
+      }
       return { success: true, data: await uploadLog(pool, request.body, clock()) };
     });
   });
