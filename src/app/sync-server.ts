@@ -125,7 +125,7 @@ export class SyncServer {
   /** The server's events after `after`, a page at a time, with its log's head. */
   async pull(after: number, limit = PULL_PAGE): Promise<LogPage> {
     const { body } = await this.call<LogPage>(`/api/v1/events?after=${after}&limit=${limit}`);
-    if (!body.success || !body.data) throw new SyncError('SYNC_FAILED', `The server refused to send its log: ${body.error?.message ?? 'no reason given'}.`);
+    if (!body.success || !body.data) throw new SyncError('SYNC_FAILED', `The server refused to send its log: ${body.error?.message ?? 'no reason given.'}`);
     return body.data;
   }
 
@@ -134,6 +134,6 @@ export class SyncServer {
     const { body } = await this.call(`/api/v1/log`, { method: 'POST', body: file });
     if (body.success) return;
     if (body.error?.code === 'IMPORT_NOT_EMPTY') throw new SyncError('SYNC_SERVER_NOT_EMPTY', body.error.message);
-    throw new SyncError('SYNC_FAILED', `The server refused this ledger: ${body.error?.message ?? 'no reason given'}.`);
+    throw new SyncError('SYNC_FAILED', `The server refused this ledger: ${body.error?.message ?? 'no reason given.'}`);
   }
 }

@@ -26,6 +26,8 @@ export interface LedgerCheckOptions {
   now?: number;
   /** Where the event at an index is, as a person counts: "line 14" of the file (default "event 14"). */
   placeOf?: (index: number) => string;
+  /** Whose clock `now` is, as a refusal names it: "this device's clock" (default), "the server's clock". */
+  clock?: string;
 }
 
 const eventPlace = (index: number) => `event ${index + 1}`;
@@ -60,11 +62,13 @@ export class LedgerCheck {
   private current: AccountEvent | null = null;
   private count = 0;
   private readonly latest: number;
+  private readonly clock: string;
   readonly placeOf: (index: number) => string;
 
-  constructor({ now = Date.now(), placeOf = eventPlace }: LedgerCheckOptions = {}) {
+  constructor({ now = Date.now(), placeOf = eventPlace, clock = "this device's clock" }: LedgerCheckOptions = {}) {
     this.latest = now + FUTURE_TOLERANCE_MS;
     this.placeOf = placeOf;
+    this.clock = clock;
   }
 
   get eventCount(): number {
@@ -175,7 +179,7 @@ export class LedgerCheck {
     if (time < this.lastTime) refuse(index, 'metadata.at', `time ${at} is earlier than the event before it (${this.lastAt}).`);
     // Checked before it becomes the time later events are compared with: one bad date is refused on its own line.
     if (time > this.latest) {
-      refuse(index, 'metadata.at', `time ${at} lies in the future (this device's clock says ${new Date(this.latest - FUTURE_TOLERANCE_MS).toISOString()}); no ledger could have written it yet. If this device's clock is behind, or the file's device ran ahead, set the clock right and try again.`);
+      refuse(index, 'metadata.at', `time ${at} lies in the future (${this.clock} says ${new Date(this.latest - FUTURE_TOLERANCE_MS).toISOString()}); no ledger could have written it yet. If ${this.clock} is behind, or the file's device ran ahead, set the clock right and try again.`);
     }
     this.lastAt = at;
     this.lastTime = time;

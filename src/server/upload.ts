@@ -45,7 +45,7 @@ function upload(pool: pg.Pool, text: string, now: Date, whole: boolean): Promise
     }
     const reader = new EventReader(text, whole);
     reader.start();
-    const check = new LedgerCheck({ now: now.getTime() });
+    const check = new LedgerCheck({ now: now.getTime(), clock: "the server's clock" });
     const answers = new CommandAnswers(check);
     const states = new Map<string, LoadedAccount>();
     let lastAt = '';

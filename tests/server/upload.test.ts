@@ -165,6 +165,17 @@ describe('an upload refused changes nothing', () => {
   });
 });
 
+describe('an upload from a device whose clock runs ahead', () => {
+  it('is refused naming the server’s clock, which is the one it was checked against', async () => {
+    const server = await emptyServer();
+    const ahead = new Date(Date.now() + 60 * 60_000).toISOString();
+    const answer = await upload(server, new LogFixture(ahead).open('a').text());
+    expect(answer.status).toBe(400);
+    expect(answer.body.error.message).toMatch(/^Event 1: time \S+ lies in the future \(the server's clock says \S+\); .* If the server's clock is behind, or the file's device ran ahead, set the clock right and try again\.$/);
+    await nothingWritten(server);
+  });
+});
+
 describe('the upload’s own body limit', () => {
   it('takes a ledger far over the 16 KiB of the other routes', async () => {
     const fixture = new LogFixture().open('a').deposit('a', '1000.00');
