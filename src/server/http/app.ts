@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import cors from '@fastify/cors';
 import fastifyStatic from '@fastify/static';
-import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply } from 'fastify';
 import type pg from 'pg';
 import { LedgerError, quoted } from '../../domain/errors';
 import { CommandHandler, type CommandOptions } from '../commands';
@@ -51,7 +51,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     // An address Fastify cannot route (a broken %-escape, a parameter over its length) is answered in the API's shape too.
     frameworkErrors: (error, _request, reply) => {
       const status = error.statusCode && error.statusCode < 500 ? error.statusCode : 400;
-      void reply.status(status).send(envelope({ status, code: 'INVALID_REQUEST', message: `The address cannot be read: ${error.message}.` }));
+      // Fastify types this reply generically over every route; it is a plain one here.
+      void (reply as unknown as FastifyReply).status(status).send(envelope({ status, code: 'INVALID_REQUEST', message: `The address cannot be read: ${error.message}.` }));
     },
   });
   const newId = options.newId ?? randomUUID;
