@@ -135,6 +135,12 @@ describe('an amount as a person types it', () => {
     ['fr-FR', '1 234,50', '1234.50'],
     ['en-US', '1,234.50', '1234.50'],
     ['en-US', ' 12.5 ', '12.5'],
+    ['fr-FR', '1\u202f234,50', '1234.50'],
+    ['de-CH', "1'234.50", '1234.50'],
+    ['en-US', '1 234 567.89', '1234567.89'],
+    // A leading zero never starts a group of thousands: this is a fraction, not five hundred.
+    ['de-DE', '0.500', '0.500'],
+    ['de-DE', '0.50', '0.50'],
   ])('in %s reads "%s" as %s', (locale, typed, amount) => {
     expect(canonicalAmount(typed, locale)).toBe(amount);
   });
@@ -144,6 +150,11 @@ describe('an amount as a person types it', () => {
     ['de-DE', '1,2,3'],
     ['de-DE', 'abc'],
     ['en-US', '-5'],
+    ['en-US', '12 30'],
+    ['en-US', '12\t30'],
+    ['fr-FR', '1 23,50'],
+    ['en-US', '0,500'],
+    ['en-US', '1 234,567.50'],
   ])('in %s leaves "%s" as typed, for the ledger to refuse in words', (locale, typed) => {
     expect(canonicalAmount(typed, locale)).toBe(typed);
   });
