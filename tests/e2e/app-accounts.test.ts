@@ -226,3 +226,37 @@ describe('amounts written the person’s own way', () => {
     await context.close();
   });
 });
+
+describe('totals in the millions', () => {
+  it('shows each total whole, on a desktop and on a phone', async () => {
+    const app = await freshApp(session.browser);
+    const { page } = app;
+    const opened: [string, string, string][] = [
+      ['Erika', 'EUR', '1234567.89'],
+      ['Uma', 'USD', '25000000'],
+      ['Yoko', 'JPY', '12345678901'],
+      ['Greta', 'GBP', '345678.12'],
+    ];
+    for (const [owner, currency, amount] of opened) await openAccount(page, owner, currency, amount);
+    const totals = page.getByRole('region', { name: 'Totals per currency' });
+    for (const [, currency, amount] of opened) await textContaining(totals, await money(page, amount, currency));
+    // Whole: no total is cut by its card, or runs out of it.
+    const clipped = () =>
+      totals.locator('li').evaluateAll((cards) =>
+        cards.filter((card) => {
+          const amount = card.querySelector('.num')!.getBoundingClientRect();
+          const box = card.getBoundingClientRect();
+          return amount.right > box.right || card.scrollWidth > card.clientWidth;
+        }).length,
+      );
+    expect(await clipped()).toBe(0);
+    await atPhoneSize(page, async () => {
+      await fitsWidth(page);
+      expect(await clipped()).toBe(0);
+      await shot(page, 'accounts-totals-phone');
+    });
+    await shot(page, 'accounts-totals');
+    expectNoErrors(app);
+    await app.context.close();
+  });
+});
