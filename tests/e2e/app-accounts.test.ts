@@ -147,13 +147,27 @@ describe('accounts and money', () => {
     await showAccount(page, 'Charles Babbage');
     await actions(page).getByRole('tab', { name: 'Close' }).click();
     const panel = actions(page).getByRole('tabpanel');
+    // Closing cannot be undone: the button asks first, and Escape or "Keep it open" changes nothing.
     await panel.getByRole('button', { name: 'Close account' }).click();
+    const question = panel.getByRole('alertdialog', { name: 'Close the account of Charles Babbage for good?' });
+    await until(() => question.evaluate((node) => node === document.activeElement), (focused) => focused);
+    await shot(page, 'account-close-question');
+    await page.keyboard.press('Escape');
+    await until(() => panel.getByRole('button', { name: 'Close account' }).evaluate((node) => node === document.activeElement), (focused) => focused);
+    expect(await panel.getByRole('alertdialog').count()).toBe(0);
+    await panel.getByRole('button', { name: 'Close account' }).click();
+    await question.getByRole('button', { name: 'Keep it open' }).click();
+    expect(await panel.getByRole('alertdialog').count()).toBe(0);
+    await panel.getByRole('button', { name: 'Close account' }).click();
+    await question.getByRole('button', { name: 'Close for good' }).click();
     await textContaining(panel.getByRole('alert'), `Only an account with a zero balance can be closed; this one holds ${await money(page, '30.25')}`);
 
     await moveMoneyTo(page, 'Withdraw', '30.25', '0.00');
     await actions(page).getByRole('tab', { name: 'Close' }).click();
     await panel.getByLabel('Reason (optional)').fill('Moved abroad');
     await panel.getByRole('button', { name: 'Close account' }).click();
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Enter');
     await page.getByRole('heading', { name: 'Account closed' }).waitFor();
     await textContaining(page.getByRole('region', { name: 'Account closed' }), 'Reason: “Moved abroad”.');
     expect(await page.getByRole('region', { name: 'Move money' }).count()).toBe(0);

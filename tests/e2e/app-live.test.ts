@@ -55,6 +55,7 @@ it('updates an open account page when another tab moves money or closes the acco
   const tabs = writer.page.getByRole('region', { name: 'Move money' });
   await tabs.getByRole('tab', { name: 'Close' }).click();
   await tabs.getByRole('button', { name: 'Close account' }).click();
+  await tabs.getByRole('button', { name: 'Close for good' }).click();
   await watcher.page.getByRole('heading', { name: 'Account closed' }).waitFor();
   expect(await watcher.page.getByRole('tab').count()).toBe(0);
   // Still the same document: nothing was reloaded.
