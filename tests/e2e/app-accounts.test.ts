@@ -242,7 +242,7 @@ describe('amounts written the person’s own way', () => {
 });
 
 describe('totals in the millions', () => {
-  it('shows each total whole, on a desktop and on a phone', async () => {
+  it('shows each total and balance whole, on a desktop and on a phone', async () => {
     const app = await freshApp(session.browser);
     const { page } = app;
     const opened: [string, string, string][] = [
@@ -270,6 +270,17 @@ describe('totals in the millions', () => {
       await shot(page, 'accounts-totals-phone');
     });
     await shot(page, 'accounts-totals');
+
+    // An account page with a balance near the largest amount and a description with no spaces fits a phone too.
+    await showAccount(page, 'Erika');
+    await moveMoneyTo(page, 'Deposit', '999999999999999.99', '1000000001234567.88', { description: 'x'.repeat(120) });
+    await atPhoneSize(page, async () => {
+      await fitsWidth(page);
+      // The description breaks to its column's width instead of widening the table by its whole length.
+      const description = page.getByRole('region', { name: 'Transactions' }).locator('.description').first();
+      expect(await description.evaluate((node) => node.getBoundingClientRect().width)).toBeLessThan(200);
+      await shot(page, 'account-huge-phone');
+    });
     expectNoErrors(app);
     await app.context.close();
   });
