@@ -82,6 +82,16 @@ describe('accounts and money', () => {
   it('deposits, withdraws and transfers, with a running balance newest first', async () => {
     const { page } = app;
     await showAccount(page, 'Ada Lovelace');
+    // What is typed under one tab is still there after a look at another.
+    const region = actions(page);
+    await region.getByRole('tab', { name: 'Deposit' }).click();
+    await region.getByRole('tabpanel').getByLabel('Amount').fill('12.34');
+    await region.getByRole('tabpanel').getByLabel('Description (optional)').fill('Half typed');
+    await region.getByRole('tab', { name: 'Transfer' }).click();
+    expect(await region.getByRole('tabpanel').getByLabel('Amount').inputValue()).toBe('');
+    await region.getByRole('tab', { name: 'Deposit' }).click();
+    expect(await region.getByRole('tabpanel').getByLabel('Amount').inputValue()).toBe('12.34');
+    expect(await region.getByRole('tabpanel').getByLabel('Description (optional)').inputValue()).toBe('Half typed');
     await moveMoneyTo(page, 'Deposit', '50.50', '150.50', { description: 'Salary' });
     await moveMoneyTo(page, 'Withdraw', '20.25', '130.25', { description: 'Groceries' });
 
