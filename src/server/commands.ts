@@ -75,11 +75,11 @@ export class CommandHandler {
       }
       const streams = streamsOf(command);
       // Locks in the order of the lock keys, each once, so that two transfers cannot deadlock: ordering the
-      // ids instead fails when two of them hash to one key.
-      const keys = await db.query<{ key: number }>('SELECT DISTINCT hashtext(id) AS key FROM unnest($1::text[]) AS id ORDER BY key', [streams]);
-      for (const { key } of keys.rows) {
-        await db.query('SELECT pg_advisory_xact_lock($1, $2)', [STREAM_LOCK, key]);
-      }
+      // ids instead fails when two of them hash to one key. The ordered subquery hands the keys out in order.
+      await db.query(
+        'SELECT pg_advisory_xact_lock($1, key) FROM (SELECT DISTINCT hashtext(id) AS key FROM unnest($2::text[]) AS id ORDER BY key) AS keys',
+        [STREAM_LOCK, streams],
+      );
       const loaded = await load(db, streams);
       const events = await append(db, decideCommand(command, loaded), { commandId: command.commandId, newId: this.newId, now: this.clock() });
       const projection = projectionOf(events, loaded);
