@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import { initialState } from '../domain/account';
 import type { LedgerCommand } from '../domain/commands';
@@ -35,6 +35,15 @@ export const UPLOADED_REQUEST = 'uploaded';
 // Advisory lock classes, so that a command id and an account id never share a lock.
 const COMMAND_LOCK = 1;
 const STREAM_LOCK = 2;
+
+/**
+ * The keys of the accounts' locks, each once, in the order they are taken: sorted by key, not by id, since two ids
+ * can share a key, and two transfers taking the same keys in different orders would deadlock.
+ */
+export function streamLockKeys(streams: readonly string[]): number[] {
+  const keys = streams.map((id) => createHash('sha256').update(id).digest().readInt32BE(0));
+  return [...new Set(keys)].sort((a, b) => a - b);
+}
 
 export interface CommandOptions {
   clock?: () => Date;
@@ -74,12 +83,9 @@ export class CommandHandler {
         return { answer: earlier.rows[0].response, replayed: true };
       }
       const streams = streamsOf(command);
-      // Locks in the order of the lock keys, each once, so that two transfers cannot deadlock: ordering the
-      // ids instead fails when two of them hash to one key. The ordered subquery hands the keys out in order.
-      await db.query(
-        'SELECT pg_advisory_xact_lock($1, key) FROM (SELECT DISTINCT hashtext(id) AS key FROM unnest($2::text[]) AS id ORDER BY key) AS keys',
-        [STREAM_LOCK, streams],
-      );
+      for (const key of streamLockKeys(streams)) {
+        await db.query('SELECT pg_advisory_xact_lock($1, $2)', [STREAM_LOCK, key]);
+      }
       const loaded = await load(db, streams);
       const events = await append(db, decideCommand(command, loaded), { commandId: command.commandId, newId: this.newId, now: this.clock() });
       const projection = projectionOf(events, loaded);
