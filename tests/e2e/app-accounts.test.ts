@@ -82,6 +82,10 @@ describe('accounts and money', () => {
   it('deposits, withdraws and transfers, with a running balance newest first', async () => {
     const { page } = app;
     await showAccount(page, 'Ada Lovelace');
+    // The new screen has the focus, so the next Tab goes into it, not back through the header.
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('main');
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.closest('main') !== null)).toBe(true);
     // What is typed under one tab is still there after a look at another.
     const region = actions(page);
     await region.getByRole('tab', { name: 'Deposit' }).click();
