@@ -9,7 +9,6 @@ import {
   assertNew,
   assertOpen,
   assertZeroBalance,
-  INITIAL_DEPOSIT,
   parseOwnerName,
   parseText,
 } from './rules';
@@ -70,7 +69,7 @@ export function decide(command: AccountCommand, state: AccountState): AccountEve
         opened,
         {
           type: 'MoneyDeposited',
-          data: { accountId, amount: toAmountString(amount, currency), description: INITIAL_DEPOSIT },
+          data: { accountId, amount: toAmountString(amount, currency), description: 'Initial deposit' },
         },
       ];
     }

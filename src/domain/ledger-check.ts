@@ -7,7 +7,7 @@ import { type Currency, fromMinorUnits, toMinorUnits } from './money';
 import { NONE, type Replayed, decimalState, evolveReplayed } from './replayed-account';
 import { refusalWords } from './refusal-words';
 import { EVENT_KEYS, METADATA_KEYS, RuleRefusal, checkKeys, fieldOf, fundsAt, guarded, isPlainObject, openAt, refuse } from './ledger-check-guards';
-import { INITIAL_DEPOSIT, assertId, assertNew, assertTransferable, assertZeroBalance } from './rules';
+import { assertId, assertNew, assertTransferable, assertZeroBalance } from './rules';
 import { upcast } from './upcast';
 
 interface PendingTransfer {
@@ -211,9 +211,6 @@ export class LedgerCheck {
     if (last.type === 'AccountOpened' && (last.data.accountId !== event.data.accountId || at !== this.commandAt)) {
       refuse(index, 'metadata.commandId', `the first deposit of a new account must be written with its opening, to the same account at the same time.`);
     }
-    if (last.type === 'AccountOpened' && event.type === 'MoneyDeposited' && event.data.description !== INITIAL_DEPOSIT) {
-      refuse(index, 'data.description', `the deposit an opening makes is described ${quoted(INITIAL_DEPOSIT)}, as the app writes it; this one is described ${quoted(event.data.description)}.`);
-    }
   }
 
   /**
@@ -247,10 +244,7 @@ export class LedgerCheck {
         return 0n;
       }
       case 'TransferSent': {
-        const { accountId, toAccountId, transferId } = event.data;
-        if (transferId !== metadata.commandId) {
-          refuse(index, 'data.transferId', `the transfer id is ${quoted(transferId)}; a transfer's id is the id of the command that made it (${quoted(metadata.commandId)}), as the app writes it.`);
-        }
+        const { accountId, toAccountId } = event.data;
         const source = openAt('data.accountId', state, accountId, 'Source account');
         const target = openAt('data.toAccountId', this.replayed(toAccountId), toAccountId, 'Target account');
         guarded('data.toAccountId', () => assertTransferable(source, target, accountId, toAccountId));

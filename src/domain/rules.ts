@@ -10,8 +10,6 @@ import type { AccountState, OpenAccountState } from './account-state';
 
 export const MAX_OWNER_NAME = 120;
 export const MAX_TEXT = 500;
-/** The description of the deposit an opening makes: the command writes no other, so an import takes no other. */
-export const INITIAL_DEPOSIT = 'Initial deposit';
 const ID = /^[A-Za-z0-9_-]{1,64}$/;
 
 export function assertId(value: unknown, field: string): string {
@@ -22,17 +20,17 @@ export function assertId(value: unknown, field: string): string {
 }
 
 /**
- * Control characters (NUL among them, which PostgreSQL cannot keep in text) and a half of a character pair
- * that lost its other half (which a database rewrites as �): no one types them, and no store keeps them as written.
+ * The characters no store keeps as written: NUL, which PostgreSQL refuses in text, and a half of a character pair
+ * that lost its other half, which UTF-8 cannot hold (a database writes � instead).
  */
-const UNWRITABLE = /[\p{Cc}\p{Cs}]/u;
+const UNWRITABLE = /[\u0000\p{Cs}]/u;
 
 /** Says which character of `text` cannot be stored, in words, or nothing when every one can. */
 function unwritable(text: string): string | undefined {
   const found = UNWRITABLE.exec(text)?.[0];
   if (found === undefined) return undefined;
   const code = `U+${found.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
-  return /\p{Cs}/u.test(found) ? `a broken character (${code})` : `an invisible control character (${code})`;
+  return found === '\u0000' ? `a NUL character (${code}), which cannot be stored` : `a broken character (${code}), which cannot be stored`;
 }
 
 export function parseOwnerName(value: unknown, field = 'ownerName'): string {

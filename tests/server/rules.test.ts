@@ -118,7 +118,7 @@ describe('amounts are decimal strings with the currency’s digits, never floats
 
   it('refuses, as the app does, a NUL or half of a character pair, which PostgreSQL would fail on or rewrite', async () => {
     const message = await refused('/api/v1/accounts', { owner_name: 'Bob\u0000' }, 400, 'OWNER_NAME_INVALID');
-    expect(message).toBe('The owner’s name contains an invisible control character (U+0000); remove it.');
+    expect(message).toBe('The owner’s name contains a NUL character (U+0000), which cannot be stored; remove it.');
     await refused('/api/v1/accounts', { owner_name: 'Bob\ud800' }, 400, 'OWNER_NAME_INVALID');
     const id = await openAccount(server, 'Ada', '10.00');
     await refused(`/api/v1/accounts/${id}/deposit`, { amount: '1.00', description: 'Rent\u0000' }, 400, 'TEXT_INVALID');

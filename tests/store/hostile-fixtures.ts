@@ -44,14 +44,6 @@ export class LogFixture {
     return this.command([[accountId, 'AccountOpened', { accountId, ownerName, currency }]]);
   }
 
-  /** An opening with its first deposit, one command, as the app writes it (or with another description). */
-  openWithDeposit(accountId: string, amount: string, description = 'Initial deposit'): this {
-    return this.command([
-      [accountId, 'AccountOpened', { accountId, ownerName: 'Ada Lovelace', currency: 'EUR' }],
-      [accountId, 'MoneyDeposited', { accountId, amount, description }],
-    ]);
-  }
-
   deposit(accountId: string, amount: string, description = ''): this {
     return this.command([[accountId, 'MoneyDeposited', { accountId, amount, description }]]);
   }

@@ -87,11 +87,6 @@ const ruleCases: HostileCase[] = [
     expected: { eventIndex: 3, field: 'data.toAccountId', message: /the two accounts hold different currencies/ },
   },
   {
-    name: 'an opening’s deposit described otherwise than the app writes it',
-    text: (layout) => new LogFixture().openWithDeposit('a', '5.00', 'Salary from ACME').text(layout),
-    expected: { eventIndex: 1, field: 'data.description', message: /the deposit an opening makes is described "Initial deposit"/ },
-  },
-  {
     name: 'a transfer to the same account',
     text: (layout) => new LogFixture().open('a').deposit('a', '5.00').transfer('a', 'a', '1.00').text(layout),
     expected: { eventIndex: 2, field: 'data.toAccountId', message: /cannot transfer money to itself/ },

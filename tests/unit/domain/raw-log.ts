@@ -56,13 +56,9 @@ export class RawLog {
   withdraw(accountId: string, amount: string): this {
     return this.record(withdrawn(accountId, amount));
   }
-  /** The id the next recorded command gets, which a transfer's halves carry as their transfer id. */
-  get nextCommandId(): string {
-    return `cmd-${this.commands + 1}`;
-  }
   /** Both halves under one command, with the command id as transfer id, as the app writes them. */
   transfer(fromAccountId: string, toAccountId: string, amount: string): this {
-    const transferId = this.nextCommandId;
+    const transferId = `cmd-${this.commands + 1}`;
     return this.record(sent(fromAccountId, toAccountId, amount, transferId), received(toAccountId, fromAccountId, amount, transferId));
   }
   close(accountId: string): this {
