@@ -86,6 +86,11 @@ describe('accounts and money', () => {
     expect(await page.evaluate(() => document.activeElement?.id)).toBe('main');
     await page.keyboard.press('Tab');
     expect(await page.evaluate(() => document.activeElement?.closest('main') !== null)).toBe(true);
+    // The skip link takes the focus there too, and stays on this screen.
+    await page.getByRole('link', { name: 'Skip to content' }).focus();
+    await page.keyboard.press('Enter');
+    expect(await page.evaluate(() => [document.activeElement?.id, location.hash.startsWith('#/accounts/')])).toEqual(['main', true]);
+    await page.getByRole('heading', { level: 2, name: 'Ada Lovelace' }).waitFor();
     // What is typed under one tab is still there after a look at another.
     const region = actions(page);
     await region.getByRole('tab', { name: 'Deposit' }).click();
@@ -175,6 +180,7 @@ describe('accounts and money', () => {
     await panel.getByRole('button', { name: 'Close account' }).click();
     await question.getByRole('button', { name: 'Close for good' }).click();
     await textContaining(panel.getByRole('alert'), `Only an account with a zero balance can be closed; this one holds ${await money(page, '30.25')}`);
+    await until(() => panel.getByRole('button', { name: 'Close account' }).evaluate((node) => node === document.activeElement), (focused) => focused);
 
     await moveMoneyTo(page, 'Withdraw', '30.25', '0.00');
     await actions(page).getByRole('tab', { name: 'Close' }).click();
