@@ -1,6 +1,6 @@
 import { ImportError } from '../domain/errors';
 import { waitInTransaction, type LedgerDb } from '../store/db';
-import { storageFailure } from '../store/event-store';
+import { storageFailure } from '../store/storage-failure';
 import { DEFAULT_SNAPSHOT_EVERY } from '../store/snapshot-state';
 import { SliceChecker, type CheckSummary } from './import-check';
 import { anyLayout } from './import-source';

@@ -6,7 +6,8 @@ import type { RecordedEvent } from '../domain/events';
 import { PROJECTION_VERSION, Projector } from '../projections/projector';
 import type { AccountRow } from '../projections/rows';
 import { LedgerDb, type LogMeta, type SnapshotRecord } from '../store/db';
-import { EventStore, buildAppend, storageFailure, type BuiltAppend, type StreamAppend } from '../store/event-store';
+import { EventStore, buildAppend, type BuiltAppend, type StreamAppend } from '../store/event-store';
+import { storageFailure } from '../store/storage-failure';
 import { DEFAULT_SNAPSHOT_EVERY, SnapshotStore, crossesSnapshotPoint, snapshotRecord, type UsableSnapshot } from '../store/snapshots';
 
 export interface LedgerOptions {

@@ -12,7 +12,7 @@ import type { LogMeta } from '../store/records';
 
 export type { LogMeta };
 /** Turns a browser storage failure that has words of its own (the quota, a newer schema) into the ledger's error. */
-export { storageFailure } from '../store/event-store';
+export { storageFailure } from '../store/storage-failure';
 
 export type SchemaChange = 'upgraded' | 'deleted';
 

@@ -1,10 +1,11 @@
 import Dexie from 'dexie';
-import { ConcurrencyError, StorageError } from '../domain/errors';
+import { ConcurrencyError } from '../domain/errors';
 import { SCHEMA_VERSIONS, type AccountEvent, type EventMetadata, type RecordedEvent } from '../domain/events';
 import { upcast } from '../domain/upcast';
 import { findCommand } from './command-index';
 import type { LedgerDb } from './db';
 import { eventText, parseEventText } from './event-text';
+import { storageFailure } from './storage-failure';
 import type { CommandRef, CommitRecord, LogMeta, StoredEvent } from './records';
 
 export interface PendingEvent {
@@ -154,26 +155,6 @@ export function buildAppend(appends: StreamAppend[], at: string, meta: LogMeta, 
 /** Whether the head says the read models have folded its whole log, with the projection code of `version`. */
 export function readModelsCurrent({ position, projections }: LogMeta, version: number): boolean {
   return projections ? projections.position === position && projections.version === version : position === 0;
-}
-
-/** Translates IndexedDB's failures into the ledger's own errors; rethrows the rest. */
-export function storageFailure(error: unknown): unknown {
-  const name = (error as { name?: string } | null)?.name;
-  const inner = (error as { inner?: { name?: string } } | null)?.inner?.name;
-  if (name === 'QuotaExceededError' || inner === 'QuotaExceededError') {
-    return new StorageError(
-      'STORAGE_QUOTA_EXCEEDED',
-      'The browser refused to store more data (storage quota exceeded). Nothing was written; export the ledger and free some space.',
-    );
-  }
-  // LedgerDb never opens a database stored at a newer version than its code's (see neverNewer in db.ts).
-  if (name === 'VersionError' || inner === 'VersionError') {
-    return new StorageError(
-      'STORAGE_SCHEMA_NEWER',
-      'This ledger was saved by a newer version of Ledger than this page runs. Reload the page to get the newer version; nothing stored was read or changed.',
-    );
-  }
-  return error;
 }
 
 /**
